@@ -1,0 +1,193 @@
+// The system's wiring, declared once as data. Read by the CDK app (infra/cdk) and by the
+// local runtime (infra/local): adding a function, queue, rule or route is one entry here.
+
+/** DynamoDB key schema, shared by the CDK table and the local store's CreateTable. */
+export interface TableSpec {
+  /** Logical name; the physical name is chosen by each runtime. */
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  readonly indexes: readonly { readonly name: string; readonly partitionKey: string; readonly sortKey: string }[];
+  /** Attribute holding an epoch-seconds expiry (DynamoDB TTL). Never relied on for correctness. */
+  readonly timeToLiveAttribute?: string;
+}
+
+export interface FunctionSpec {
+  /** Logical name; also the folder under functions/. */
+  readonly name: string;
+  /** Module exporting `handler`, relative to the repository root. */
+  readonly entry: string;
+  readonly description: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /** Tables the function reads and writes; each becomes env `<TABLE>_TABLE_NAME` plus an IAM grant. */
+  readonly tables: readonly ("cases" | "idempotency")[];
+  /** Whether the function publishes domain events to the bus (env EVENT_BUS_NAME plus a grant). */
+  readonly publishes: boolean;
+  /** Queues the function may send to directly (env `<QUEUE>_DLQ_URL`), e.g. to reject poison messages. */
+  readonly sendsToDeadLetterQueuesOf?: readonly string[];
+}
+
+export interface QueueSpec {
+  readonly name: string;
+  /** Function consuming the queue through an SQS event source mapping. */
+  readonly consumer: string;
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  /** Must be at least 6 × the consumer's timeout (AWS guidance for SQS event sources). */
+  readonly visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the queue's dead-letter queue. */
+  readonly maxReceiveCount: number;
+  readonly retentionDays: number;
+}
+
+/** An EventBridge event pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html). */
+export type EventPattern = { readonly [key: string]: unknown };
+
+export interface RuleSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly pattern: EventPattern;
+  /** Queue receiving the matched events (the whole EventBridge event as the message body). */
+  readonly targetQueue: string;
+}
+
+export interface RouteSpec {
+  readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** API Gateway HTTP API path, with `{param}` placeholders. */
+  readonly path: string;
+  readonly function: string;
+  /** JWT (Cognito) authorization required. */
+  readonly auth: boolean;
+}
+
+/** Sources on the bus. Upstream systems publish as `courier.orders` (configurable); we publish as `courier.care`. */
+export const DEFAULT_UPSTREAM_SOURCE = "courier.orders";
+export const DOMAIN_EVENT_SOURCE = "courier.care";
+export const DEFAULT_BUS_NAME = "courier-service";
+
+export const UPSTREAM_DETAIL_TYPES = [
+  "Parcel Delayed",
+  "Parcel Damaged",
+  "Parcel Lost",
+  "Delivery Attempt Failed",
+  "Parcel Delivered",
+] as const;
+
+export const tables: readonly TableSpec[] = [
+  {
+    name: "cases",
+    partitionKey: "pk",
+    sortKey: "sk",
+    indexes: [
+      { name: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" },
+      { name: "gsi2", partitionKey: "gsi2pk", sortKey: "gsi2sk" },
+      { name: "gsi3", partitionKey: "gsi3pk", sortKey: "gsi3sk" },
+      { name: "gsi4", partitionKey: "gsi4pk", sortKey: "gsi4sk" },
+    ],
+  },
+  {
+    name: "idempotency",
+    partitionKey: "id",
+    indexes: [],
+    timeToLiveAttribute: "expiration",
+  },
+];
+
+export const functions: readonly FunctionSpec[] = [
+  {
+    name: "intake",
+    entry: "functions/intake/handler.ts",
+    description: "Upstream delivery events → cases (one open case per waybill and problem)",
+    memoryMb: 512,
+    timeoutSeconds: 20,
+    tables: ["cases", "idempotency"],
+    publishes: true,
+    sendsToDeadLetterQueuesOf: ["intake"],
+  },
+  {
+    name: "classification",
+    entry: "functions/classification/handler.ts",
+    description: "Case Opened → category, severity, priority, feedback type, SLA deadlines",
+    memoryMb: 512,
+    timeoutSeconds: 20,
+    tables: ["cases", "idempotency"],
+    publishes: true,
+  },
+  {
+    name: "assignment",
+    entry: "functions/assignment/handler.ts",
+    description: "Case Classified → team, then an on-shift agent with spare capacity, else the team queue",
+    memoryMb: 512,
+    timeoutSeconds: 20,
+    tables: ["cases", "idempotency"],
+    publishes: true,
+  },
+  {
+    name: "api",
+    entry: "functions/api/handler.ts",
+    description: "HTTP API for the agents' front end",
+    memoryMb: 1024,
+    timeoutSeconds: 10,
+    tables: ["cases"],
+    publishes: true,
+  },
+];
+
+const queueDefaults = {
+  batchSize: 10,
+  maxBatchingWindowSeconds: 1,
+  visibilityTimeoutSeconds: 120,
+  maxReceiveCount: 3,
+  retentionDays: 14,
+} as const;
+
+export const queues: readonly QueueSpec[] = [
+  { name: "intake", consumer: "intake", ...queueDefaults },
+  { name: "classification", consumer: "classification", ...queueDefaults },
+  { name: "assignment", consumer: "assignment", ...queueDefaults },
+];
+
+/** Rules take the upstream source as a parameter because integrators may publish under their own. */
+export function rules(upstreamSource: string = DEFAULT_UPSTREAM_SOURCE): readonly RuleSpec[] {
+  return [
+    {
+      name: "upstream-to-intake",
+      description: "Delivery events from the order systems",
+      pattern: { source: [upstreamSource], "detail-type": [...UPSTREAM_DETAIL_TYPES] },
+      targetQueue: "intake",
+    },
+    {
+      name: "case-opened-to-classification",
+      description: "Every new case is classified",
+      pattern: { source: [DOMAIN_EVENT_SOURCE], "detail-type": ["Case Opened"] },
+      targetQueue: "classification",
+    },
+    {
+      name: "case-classified-to-assignment",
+      description: "Every classified case is routed to a team and an agent",
+      pattern: { source: [DOMAIN_EVENT_SOURCE], "detail-type": ["Case Classified"] },
+      targetQueue: "assignment",
+    },
+  ];
+}
+
+export const routes: readonly RouteSpec[] = [
+  { method: "GET", path: "/health", function: "api", auth: false },
+  { method: "GET", path: "/v1/cases", function: "api", auth: true },
+  { method: "GET", path: "/v1/cases/{caseId}", function: "api", auth: true },
+];
+
+export function functionSpec(name: string): FunctionSpec {
+  const spec = functions.find((f) => f.name === name);
+  if (!spec) throw new Error(`No function named ${name} in the topology`);
+  return spec;
+}
+
+/** Environment variable names shared by both runtimes and read by shared/adapters/config.ts. */
+export const envNames = {
+  tableName: (table: string) => `${table.toUpperCase()}_TABLE_NAME`,
+  deadLetterQueueUrl: (queue: string) => `${queue.toUpperCase()}_DLQ_URL`,
+  eventBusName: "EVENT_BUS_NAME",
+  upstreamSource: "UPSTREAM_SOURCE",
+} as const;
