@@ -1,0 +1,37 @@
+// Fields every upstream delivery event carries (contract §1).
+import { z } from "zod";
+
+export const waybillNo = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{6,40}$/, "6–40 characters of letters, digits and '-'");
+
+export const isoTimestamp = z.iso.datetime({ offset: true });
+
+export const customerTier = z.enum(["regular", "vip"]);
+
+export const customer = z.object({
+  id: z.string().min(1).max(128),
+  name: z.string().min(1).max(200).optional(),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9][0-9 -]{4,30}$/, "digits, spaces, '-' and an optional leading '+'")
+    .optional(),
+  tier: customerTier,
+});
+
+/** Declared value of the goods, in CNY. */
+export const declaredValue = z.number().nonnegative().max(100_000_000);
+
+export const upstreamBase = z.object({
+  eventId: z.string().min(1).max(128),
+  waybillNo,
+  occurredAt: isoTimestamp,
+  customer,
+  orderId: z.string().min(1).max(128).optional(),
+  outletId: z.string().min(1).max(128).optional(),
+  courierId: z.string().min(1).max(128).optional(),
+  region: z.string().min(1).max(128).optional(),
+});
+
+export type UpstreamBase = z.infer<typeof upstreamBase>;
+export type Customer = z.infer<typeof customer>;

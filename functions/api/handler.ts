@@ -1,0 +1,67 @@
+// api: the agents' HTTP API (API Gateway HTTP API, payload 2.0, JWT-authorized under /v1).
+// Routes are declared in infra/topology.ts; this file maps each to its implementation.
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import httpRouterHandler, { type Route } from "@middy/http-router";
+import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
+import { routes } from "#infra/topology.ts";
+import { InvalidCursorError } from "#shared/adapters/cursor.ts";
+import { logger } from "#shared/adapters/powertools.ts";
+import { callerOf } from "./caller.ts";
+import { HttpError, type HttpResult, json, problem } from "./http.ts";
+import type { ApiRequest } from "./request.ts";
+import { getCaseRoute } from "./routes/get-case.ts";
+import { listCasesRoute } from "./routes/list-cases.ts";
+
+type Implementation = (request: ApiRequest) => Promise<HttpResult>;
+
+/** Every `api` route of the topology, by "METHOD path". */
+export const implementations: Record<string, Implementation> = {
+  "GET /v1/cases": listCasesRoute,
+  "GET /v1/cases/{caseId}": getCaseRoute,
+};
+
+const publicRoutes: Record<string, () => Promise<HttpResult>> = {
+  "GET /health": async () => json(200, { status: "ok" }),
+};
+
+function route(method: string, path: string, auth: boolean) {
+  const key = `${method} ${path}`;
+  return async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
+    try {
+      if (!auth) return await (publicRoutes[key] as () => Promise<HttpResult>)();
+      const authorized = event as APIGatewayProxyEventV2WithJWTAuthorizer;
+      return await (implementations[key] as Implementation)({ event: authorized, caller: callerOf(authorized) });
+    } catch (error) {
+      return toProblem(error, event.rawPath);
+    }
+  };
+}
+
+function toProblem(error: unknown, path: string): HttpResult {
+  if (error instanceof HttpError) return problem(error, path);
+  if (error instanceof InvalidCursorError || error instanceof RangeError) {
+    return problem(new HttpError(400, "Bad Request", error.message), path);
+  }
+  logger.error("Unhandled API error", { path, error: error instanceof Error ? error.name : "Unknown" });
+  return problem(new HttpError(500, "Internal Server Error", "Something went wrong; it has been logged"), path);
+}
+
+const apiRoutes: Route<APIGatewayProxyEventV2, HttpResult>[] = routes
+  .filter((r) => r.function === "api")
+  .map((r) => ({ method: r.method, path: r.path, handler: route(r.method, r.path, r.auth) }));
+
+export const handler = middy(
+  httpRouterHandler<APIGatewayProxyEventV2, HttpResult>({
+    routes: apiRoutes,
+    notFoundResponse: ({ method, path }) => {
+      throw new HttpError(404, "Not Found", `No route ${method} ${path}`);
+    },
+  }),
+)
+  .use(injectLambdaContext(logger))
+  .use({
+    onError: async (request) => {
+      request.response = toProblem(request.error, request.event.rawPath);
+    },
+  });

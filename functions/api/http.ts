@@ -1,0 +1,41 @@
+// JSON responses and RFC 9457 problem details for the HTTP API.
+import type { APIGatewayProxyResultV2 } from "aws-lambda";
+import type { FieldError } from "#shared/adapters/validation.ts";
+
+export type HttpResult = Exclude<APIGatewayProxyResultV2, string>;
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+  return {
+    statusCode,
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** An error the client can act on; becomes an application/problem+json response. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly errors?: readonly FieldError[],
+  ) {
+    super(detail);
+    this.name = "HttpError";
+  }
+}
+
+export function problem(error: HttpError, instance?: string): HttpResult {
+  return {
+    statusCode: error.status,
+    headers: { "content-type": "application/problem+json; charset=utf-8" },
+    body: JSON.stringify({
+      type: "about:blank",
+      status: error.status,
+      title: error.title,
+      detail: error.detail,
+      ...(instance ? { instance } : {}),
+      ...(error.errors ? { errors: error.errors } : {}),
+    }),
+  };
+}

@@ -1,0 +1,23 @@
+// intake: upstream delivery events (EventBridge → SQS) → cases.
+import { upstreamEvents } from "#events/index.ts";
+import { busEventConsumer, RejectedEventError } from "#shared/adapters/bus-event-consumer.ts";
+import { describeErrors } from "#shared/adapters/validation.ts";
+import type { UpstreamDetail } from "#shared/domain/open-case.ts";
+import { openCaseFromEvent } from "./open-case-from-event.ts";
+
+const schemas = new Map(upstreamEvents.map((event) => [event.detailType, event.schema]));
+
+export const handler = busEventConsumer({
+  name: "intake",
+  parse(event) {
+    const schema = schemas.get(event["detail-type"]);
+    if (!schema) return null; // unknown detail types are ignored (contract §1)
+    const result = schema.safeParse(event.detail);
+    if (!result.success) {
+      throw new RejectedEventError(`${event["detail-type"]} failed its schema: ${describeErrors(result.error)}`);
+    }
+    return { detailType: event["detail-type"], detail: result.data as UpstreamDetail };
+  },
+  key: ({ detail }) => detail.eventId,
+  handle: ({ detailType, detail }) => openCaseFromEvent(detailType, detail),
+});

@@ -1,0 +1,88 @@
+// The embedded DynamoDB-compatible store (dynalite, LevelDB files under the data directory),
+// and table creation from the topology — the same key schema the CDK app deploys.
+import { mkdir } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DynamoDBClient,
+  ResourceInUseException,
+} from "@aws-sdk/client-dynamodb";
+import dynalite from "dynalite";
+import type { TableSpec } from "../topology.ts";
+
+export interface EmbeddedDynamo {
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+/** Starts dynalite on a free loopback port; `inMemory` keeps nothing on disk (tests). */
+export async function startEmbeddedDynamo(dataDir: string, inMemory = false): Promise<EmbeddedDynamo> {
+  const path = join(dataDir, "dynamodb");
+  if (!inMemory) await mkdir(path, { recursive: true });
+  const server = dynalite({ ...(inMemory ? {} : { path }), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      }),
+  };
+}
+
+/** Creates each table unless it exists. `names` maps a logical table name to its physical one. */
+export async function ensureTables(
+  endpoint: string,
+  specs: readonly TableSpec[],
+  names: (logical: string) => string,
+): Promise<void> {
+  const client = new DynamoDBClient({ endpoint });
+  try {
+    for (const spec of specs) {
+      try {
+        await client.send(new CreateTableCommand(createTableInput(spec, names(spec.name))));
+      } catch (error) {
+        if (!(error instanceof ResourceInUseException || (error as Error).name === "ResourceInUseException")) throw error;
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+export function createTableInput(spec: TableSpec, tableName: string): CreateTableCommandInput {
+  const attributes = new Set<string>([spec.partitionKey]);
+  if (spec.sortKey) attributes.add(spec.sortKey);
+  for (const index of spec.indexes) {
+    attributes.add(index.partitionKey);
+    attributes.add(index.sortKey);
+  }
+  return {
+    TableName: tableName,
+    BillingMode: "PAY_PER_REQUEST",
+    AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: "S" })),
+    KeySchema: [
+      { AttributeName: spec.partitionKey, KeyType: "HASH" },
+      ...(spec.sortKey ? [{ AttributeName: spec.sortKey, KeyType: "RANGE" as const }] : []),
+    ],
+    ...(spec.indexes.length
+      ? {
+          GlobalSecondaryIndexes: spec.indexes.map((index) => ({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: "HASH" as const },
+              { AttributeName: index.sortKey, KeyType: "RANGE" as const },
+            ],
+            Projection: { ProjectionType: "ALL" as const },
+          })),
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,113 @@
+// The HTTP API as API Gateway (HTTP API, payload format 2.0) presents it to a function:
+// route matching, JWT authorization on protected routes, and the event and result shapes.
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import type { JWTPayload } from "jose";
+import type { RouteSpec } from "../topology.ts";
+
+export interface MatchedRoute {
+  readonly route: RouteSpec;
+  readonly pathParameters: Record<string, string>;
+}
+
+/** Exact segments win over `{param}` segments, as in API Gateway. */
+export function matchRoute(routes: readonly RouteSpec[], method: string, path: string): MatchedRoute | undefined {
+  const segments = path.split("/").filter(Boolean);
+  const candidates = routes
+    .filter((route) => route.method === method)
+    .map((route) => ({ route, template: route.path.split("/").filter(Boolean) }))
+    .filter(({ template }) => template.length === segments.length)
+    .sort((a, b) => countParams(a.template) - countParams(b.template));
+  for (const { route, template } of candidates) {
+    const pathParameters: Record<string, string> = {};
+    const ok = template.every((part, i) => {
+      const segment = segments[i] as string;
+      const param = part.match(/^\{(\w+)\}$/)?.[1];
+      if (param) pathParameters[param] = decodeURIComponent(segment);
+      return param !== undefined || part === segment;
+    });
+    if (ok) return { route, pathParameters };
+  }
+  return undefined;
+}
+
+const countParams = (template: string[]) => template.filter((part) => part.startsWith("{")).length;
+
+/** API Gateway hands JWT claims to the function as strings; arrays become "[a b]". */
+function claimsAsApiGatewayDoes(payload: JWTPayload): Record<string, string> {
+  const claims: Record<string, string> = {};
+  for (const [name, value] of Object.entries(payload)) {
+    claims[name] = Array.isArray(value) ? `[${value.join(" ")}]` : typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return claims;
+}
+
+export function apiGatewayEvent(
+  request: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  matched: MatchedRoute,
+  claims: JWTPayload | null,
+  now: Date,
+): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(",") : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  const routeKey = `${matched.route.method} ${matched.route.path}`;
+  const isText = body.length === 0 || /json|text|xml|urlencoded/.test(headers["content-type"] ?? "");
+  return {
+    version: "2.0",
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ""),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(Object.keys(matched.pathParameters).length ? { pathParameters: matched.pathParameters } : {}),
+    requestContext: {
+      accountId: "000000000000",
+      apiId: "local",
+      domainName: headers.host ?? "127.0.0.1",
+      domainPrefix: "local",
+      http: {
+        method: matched.route.method,
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? "127.0.0.1",
+        userAgent: headers["user-agent"] ?? "",
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: "$default",
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+      authorizer: { principalId: "", integrationLatency: 0, jwt: { claims: claims ? claimsAsApiGatewayDoes(claims) : {}, scopes: [] } },
+    },
+    ...(body.length ? { body: isText ? body.toString("utf8") : body.toString("base64") } : {}),
+    isBase64Encoded: !isText,
+  } as APIGatewayProxyEventV2WithJWTAuthorizer;
+}
+
+/** Payload 2.0 result rules: a string or a non-structured object is a 200 JSON body. */
+export interface HttpResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: Buffer;
+}
+
+export function normalizeResult(result: unknown): HttpResponse {
+  if (typeof result === "object" && result !== null && "statusCode" in result) {
+    const structured = result as APIGatewayProxyStructuredResultV2;
+    const raw = structured.body ?? "";
+    return {
+      statusCode: structured.statusCode ?? 200,
+      headers: Object.fromEntries(Object.entries(structured.headers ?? {}).map(([k, v]) => [k, String(v)])),
+      body: structured.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8"),
+    };
+  }
+  const body = typeof result === "string" ? result : JSON.stringify(result ?? null);
+  return { statusCode: 200, headers: { "content-type": "application/json" }, body: Buffer.from(body) };
+}

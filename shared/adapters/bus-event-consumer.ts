@@ -1,0 +1,128 @@
+// The Lambda handler shape every event consumer shares: an SQS batch of EventBridge events,
+// each parsed, deduplicated (Powertools idempotency) and handled on its own, with partial
+// batch failures (Powertools batch). A message that can never succeed (schema-invalid) is
+// sent straight to the queue's DLQ with its reason instead of being retried.
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
+import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import middy from "@middy/core";
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { envNames } from "#infra/topology.ts";
+import { dynamoClient, sqsClient } from "./aws-clients.ts";
+import { config } from "./config.ts";
+import { logger, metrics } from "./powertools.ts";
+
+/** The EventBridge event as an SQS target delivers it (the message body). */
+export interface BusEvent {
+  readonly id: string;
+  readonly "detail-type": string;
+  readonly source: string;
+  readonly time: string;
+  readonly detail: unknown;
+}
+
+/** The message can never be processed as it is (e.g. it breaks its schema): do not retry it. */
+export class RejectedEventError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = "RejectedEventError";
+  }
+}
+
+export interface ConsumerDefinition<T> {
+  /** Consumer name (the topology's function and queue name). */
+  readonly name: string;
+  /** Validates the event; null to acknowledge and ignore it; throws RejectedEventError when invalid. */
+  readonly parse: (event: BusEvent) => T | null;
+  /** The business key: two events with the same key are one (e.g. the upstream eventId). */
+  readonly key: (parsed: T) => string;
+  /** Does the work; returns a short outcome for logs and the idempotency record. */
+  readonly handle: (parsed: T, event: BusEvent) => Promise<string>;
+  /** How long a key is remembered. Handlers are idempotent on their own beyond it. */
+  readonly rememberSeconds?: number;
+}
+
+export function busEventConsumer<T>(definition: ConsumerDefinition<T>) {
+  const idempotency = new IdempotencyConfig({
+    eventKeyJmesPath: "key",
+    expiresAfterSeconds: definition.rememberSeconds ?? 24 * 60 * 60,
+  });
+  const handleOnce = makeIdempotent(
+    async (input: { key: string; parsed: T; event: BusEvent }) => ({
+      outcome: await definition.handle(input.parsed, input.event),
+    }),
+    {
+      persistenceStore: new DynamoDBPersistenceLayer({
+        tableName: config.idempotencyTable(),
+        awsSdkV3Client: dynamoClient(),
+      }),
+      config: idempotency,
+    },
+  );
+  const processor = new BatchProcessor(EventType.SQS);
+
+  async function processRecord(record: SQSRecord): Promise<void> {
+    try {
+      const event = parseBody(record.body);
+      const parsed = definition.parse(event);
+      if (parsed === null) {
+        logger.info("Ignored event", { detailType: event["detail-type"], eventId: event.id });
+        return;
+      }
+      const key = `${definition.name}#${definition.key(parsed)}`;
+      const { outcome } = await handleOnce({ key, parsed, event });
+      logger.info("Processed event", { detailType: event["detail-type"], key, outcome });
+    } catch (error) {
+      if (error instanceof RejectedEventError) return reject(record, error);
+      logger.warn("Event failed; it will be retried", { messageId: record.messageId, error: errorSummary(error) });
+      throw error;
+    }
+  }
+
+  async function reject(record: SQSRecord, error: RejectedEventError): Promise<void> {
+    const dlqUrl = process.env[envNames.deadLetterQueueUrl(definition.name)];
+    logger.warn("Rejected event", { messageId: record.messageId, reason: error.message });
+    metrics.addMetric("EventsRejected", "Count", 1);
+    if (!dlqUrl) throw error;
+    await sqsClient().send(
+      new SendMessageCommand({
+        QueueUrl: dlqUrl,
+        MessageBody: record.body,
+        MessageAttributes: {
+          rejectionReason: { DataType: "String", StringValue: error.message.slice(0, 4000) },
+          rejectedBy: { DataType: "String", StringValue: definition.name },
+        },
+      }),
+    );
+  }
+
+  const batchHandler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    idempotency.registerLambdaContext(context);
+    return processPartialResponse(event, processRecord, processor, { context });
+  };
+
+  return middy(batchHandler).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+}
+
+function parseBody(body: string): BusEvent {
+  let event: unknown;
+  try {
+    event = JSON.parse(body);
+  } catch {
+    throw new RejectedEventError("The message body is not JSON");
+  }
+  if (typeof event !== "object" || event === null || typeof (event as BusEvent)["detail-type"] !== "string") {
+    throw new RejectedEventError("The message body is not an EventBridge event");
+  }
+  return event as BusEvent;
+}
+
+/** Error name and message only: an error may quote the event, and events hold personal data. */
+function errorSummary(error: unknown): { name: string; message: string } {
+  return error instanceof Error
+    ? { name: error.name, message: error.message.slice(0, 300) }
+    : { name: "Unknown", message: String(error).slice(0, 300) };
+}

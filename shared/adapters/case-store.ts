@@ -1,0 +1,317 @@
+// Cases, their open-case guards and their timelines in the `cases` table.
+// Calls flow: handlers → this store → DynamoDB. Every write is conditional; every read is a
+// key lookup or an index query (access patterns: docs/data-model.md).
+import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import type { Case, CaseStatus, Category, Priority } from "#shared/domain/case.ts";
+import { dynamoDocumentClient } from "./aws-clients.ts";
+import { isConditionFailure, putIfAbsent } from "./conditional-writes.ts";
+import { config } from "./config.ts";
+import { decodeCursor, encodeCursor, type Cursor } from "./cursor.ts";
+
+export class VersionConflictError extends Error {
+  constructor(caseId: string, expected: number) {
+    super(`Case ${caseId} changed since version ${expected}`);
+    this.name = "VersionConflictError";
+  }
+}
+
+// ---- keys --------------------------------------------------------------------------------
+
+const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: "CASE" });
+const openGuardKey = (waybillNo: string, category: Category) => ({
+  pk: `WAYBILL#${waybillNo}`,
+  sk: `OPEN#${category}`,
+});
+
+function caseItem(c: Case): Record<string, unknown> {
+  const order = `${c.createdAt}#${c.caseId}`;
+  return {
+    ...caseKey(c.caseId),
+    type: "case",
+    ...c,
+    gsi1pk: `WAYBILL#${c.waybillNo}`,
+    gsi1sk: order,
+    ...(c.team ? { gsi2pk: `TEAM#${c.team}`, gsi2sk: `${c.status}#${order}` } : {}),
+    ...(c.assignee ? { gsi3pk: `ASSIGNEE#${c.assignee}`, gsi3sk: `${c.status}#${order}` } : {}),
+    gsi4pk: `CASES#${c.createdAt.slice(0, 7)}`,
+    gsi4sk: order,
+  };
+}
+
+const STORAGE_KEYS = new Set(["pk", "sk", "type", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk"]);
+
+function toCase(item: Record<string, unknown>): Case {
+  const c: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(item)) if (!STORAGE_KEYS.has(key)) c[key] = value;
+  return c as unknown as Case;
+}
+
+
+
+// ---- reads -------------------------------------------------------------------------------
+
+export async function getCase(caseId: string): Promise<Case | undefined> {
+  const { Item } = await dynamoDocumentClient().send(
+    new GetCommand({ TableName: config.casesTable(), Key: caseKey(caseId), ConsistentRead: true }),
+  );
+  return Item ? toCase(Item) : undefined;
+}
+
+// ---- opening, with one open case per waybill and problem ---------------------------------
+
+export type OpenResult =
+  | { readonly outcome: "opened"; readonly case: Case }
+  | { readonly outcome: "attached"; readonly case: Case };
+
+/**
+ * Opens `candidate`, unless the waybill already has an open case of the same category: then
+ * the trigger is attached to that case's timeline. Without transactions (dynalite has none)
+ * the order of writes makes it safe: first a guard item per waybill+category claims the slot,
+ * carrying the whole new case, so that whoever finds a guard whose case is missing (its
+ * writer died in between) completes the creation from it. Re-running with the same
+ * candidate (a redelivered event) changes nothing.
+ */
+export async function openOrAttach(candidate: Case): Promise<OpenResult> {
+  const guard = { ...openGuardKey(candidate.waybillNo, candidate.category), type: "open-guard", caseId: candidate.caseId, pending: caseItem(candidate) };
+  const claimed = await putIfAbsent(config.casesTable(), guard);
+  const owner = claimed ? guard : await getGuard(candidate.waybillNo, candidate.category);
+  if (!owner) throw new Error(`Open-case guard for ${candidate.waybillNo}/${candidate.category} vanished; retry`);
+
+  const existing = await ensureCaseExists(owner.caseId as string, owner.pending as Record<string, unknown>);
+  if (owner.caseId === candidate.caseId) {
+    await addTimelineEntry(existing.caseId, {
+      at: existing.createdAt,
+      key: "opened",
+      kind: "opened",
+      summary: `Opened from ${candidate.trigger.detailType}`,
+      data: { trigger: candidate.trigger },
+    });
+    return { outcome: "opened", case: existing };
+  }
+  await addTimelineEntry(existing.caseId, {
+    at: new Date(candidate.trigger.occurredAt).toISOString(),
+    key: `event#${candidate.trigger.eventId}`,
+    kind: "event-attached",
+    summary: `${candidate.trigger.detailType} attached`,
+    data: { trigger: candidate.trigger, facts: candidate.facts },
+  });
+  return { outcome: "attached", case: existing };
+}
+
+async function getGuard(waybillNo: string, category: Category) {
+  const { Item } = await dynamoDocumentClient().send(
+    new GetCommand({ TableName: config.casesTable(), Key: openGuardKey(waybillNo, category), ConsistentRead: true }),
+  );
+  return Item;
+}
+
+async function ensureCaseExists(caseId: string, pending: Record<string, unknown>): Promise<Case> {
+  const current = await getCase(caseId);
+  if (current) return current;
+  await putIfAbsent(config.casesTable(), pending);
+  const created = await getCase(caseId);
+  if (!created) throw new Error(`Case ${caseId} could not be created`);
+  return created;
+}
+
+// ---- updates -----------------------------------------------------------------------------
+
+/** Replaces the case with `next` if nobody changed it since `expectedVersion` (optimistic concurrency). */
+export async function saveCase(next: Case, expectedVersion: number): Promise<Case> {
+  const saved: Case = { ...next, version: expectedVersion + 1 };
+  try {
+    await dynamoDocumentClient().send(
+      new PutCommand({
+        TableName: config.casesTable(),
+        Item: caseItem(saved),
+        ConditionExpression: "#version = :expected",
+        ExpressionAttributeNames: { "#version": "version" },
+        ExpressionAttributeValues: { ":expected": expectedVersion },
+      }),
+    );
+    return saved;
+  } catch (error) {
+    if (isConditionFailure(error)) throw new VersionConflictError(next.caseId, expectedVersion);
+    throw error;
+  }
+}
+
+// ---- timeline ----------------------------------------------------------------------------
+
+export interface TimelineEntryInput {
+  /** When it happened; entries sort by it. Must be the same on a retry (taken from the case or event). */
+  readonly at: string;
+  /** Unique per case and stable across retries: the same key is written once. */
+  readonly key: string;
+  /** What happened: opened, event-attached, classified, assigned, queued, … */
+  readonly kind: string;
+  readonly summary: string;
+  readonly actor?: string;
+  readonly data?: Record<string, unknown>;
+}
+
+export interface TimelineEntry extends TimelineEntryInput {
+  readonly caseId: string;
+}
+
+/** Adds the entry once; returns false when an entry with the same key and time already exists. */
+export function addTimelineEntry(caseId: string, entry: TimelineEntryInput): Promise<boolean> {
+  return putIfAbsent(config.casesTable(), {
+    pk: `CASE#${caseId}`,
+    sk: `TL#${entry.at}#${entry.key}`,
+    type: "timeline",
+    caseId,
+    ...entry,
+    actor: entry.actor ?? "system",
+  });
+}
+
+// ---- listing -----------------------------------------------------------------------------
+
+export interface CaseQuery {
+  readonly status?: CaseStatus;
+  readonly team?: string;
+  readonly assignee?: string;
+  readonly waybillNo?: string;
+  readonly priority?: Priority;
+  readonly category?: Category;
+  /** Teams the caller may read; null for all teams. */
+  readonly allowedTeams: readonly string[] | null;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface CasePage {
+  readonly items: Case[];
+  readonly nextCursor: string | null;
+}
+
+/** How many months back the unfiltered listing walks (it reads one monthly partition at a time). */
+const MONTHS_LISTED = 24;
+
+export async function listCases(query: CaseQuery, now: Date): Promise<CasePage> {
+  const start = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const { allowedTeams } = query;
+  if (allowedTeams && (allowedTeams.length === 0 || (query.team && !allowedTeams.includes(query.team)))) {
+    return { items: [], nextCursor: null };
+  }
+  const plan = planQuery(query);
+  if (start && start.index !== plan.index) throw new RangeError("The cursor belongs to a different query");
+  const items: Case[] = [];
+  const buckets = plan.index === "gsi4" ? monthBuckets(now, start?.bucket) : [undefined];
+  let startKey = start?.key;
+
+  for (const bucket of buckets) {
+    for (;;) {
+      const input = plan.input(bucket, startKey, query.limit - items.length + 1);
+      const page = await dynamoDocumentClient().send(new QueryCommand(input));
+      for (const item of page.Items ?? []) items.push(toCase(item));
+      startKey = page.LastEvaluatedKey as Record<string, string> | undefined;
+      if (items.length > query.limit) {
+        const last = items[query.limit - 1] as Case;
+        return { items: items.slice(0, query.limit), nextCursor: encodeCursor(cursorAt(plan.index, last, bucket)) };
+      }
+      if (!startKey) break;
+    }
+  }
+  return { items, nextCursor: null };
+}
+
+type IndexName = "gsi1" | "gsi2" | "gsi3" | "gsi4";
+
+interface QueryPlan {
+  readonly index: IndexName;
+  input(bucket: string | undefined, startKey: Record<string, string> | undefined, limit: number): QueryCommandInput;
+}
+
+/** Picks the most selective index for the filters; the remaining filters run server-side. */
+function planQuery(query: CaseQuery): QueryPlan {
+  const team = query.team ?? (query.allowedTeams?.length === 1 ? query.allowedTeams[0] : undefined);
+  const filters = new Filters();
+  if (query.priority) filters.equals("priority", query.priority);
+  if (query.category) filters.equals("category", query.category);
+
+  let index: IndexName;
+  let partition: (bucket?: string) => string;
+  let sortPrefix: string | undefined;
+  if (query.waybillNo) {
+    index = "gsi1";
+    partition = () => `WAYBILL#${query.waybillNo}`;
+    if (query.status) filters.equals("status", query.status);
+    if (query.team) filters.equals("team", query.team);
+    if (query.assignee) filters.equals("assignee", query.assignee);
+  } else if (query.assignee) {
+    index = "gsi3";
+    partition = () => `ASSIGNEE#${query.assignee}`;
+    sortPrefix = query.status ? `${query.status}#` : undefined;
+    if (query.team) filters.equals("team", query.team);
+  } else if (team) {
+    index = "gsi2";
+    partition = () => `TEAM#${team}`;
+    sortPrefix = query.status ? `${query.status}#` : undefined;
+  } else {
+    index = "gsi4";
+    partition = (bucket) => `CASES#${bucket}`;
+    if (query.status) filters.equals("status", query.status);
+  }
+
+  if (query.allowedTeams && index !== "gsi2") filters.oneOf("team", query.allowedTeams);
+
+  return {
+    index,
+    input: (bucket, startKey, limit) => ({
+      TableName: config.casesTable(),
+      IndexName: index,
+      KeyConditionExpression: sortPrefix ? "#pk = :pk AND begins_with(#sk, :prefix)" : "#pk = :pk",
+      ExpressionAttributeNames: { "#pk": `${index}pk`, ...(sortPrefix ? { "#sk": `${index}sk` } : {}), ...filters.names },
+      ExpressionAttributeValues: { ":pk": partition(bucket), ...(sortPrefix ? { ":prefix": sortPrefix } : {}), ...filters.values },
+      ...(filters.expression ? { FilterExpression: filters.expression } : {}),
+      ScanIndexForward: false,
+      Limit: limit,
+      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+    }),
+  };
+}
+
+class Filters {
+  readonly names: Record<string, string> = {};
+  readonly values: Record<string, unknown> = {};
+  private readonly parts: string[] = [];
+  get expression(): string | undefined {
+    return this.parts.length ? this.parts.join(" AND ") : undefined;
+  }
+  equals(attribute: string, value: unknown): void {
+    const n = this.parts.length;
+    this.names[`#f${n}`] = attribute;
+    this.values[`:f${n}`] = value;
+    this.parts.push(`#f${n} = :f${n}`);
+  }
+  oneOf(attribute: string, values: readonly unknown[]): void {
+    const n = this.parts.length;
+    this.names[`#f${n}`] = attribute;
+    const placeholders = values.map((value, i) => {
+      this.values[`:f${n}_${i}`] = value;
+      return `:f${n}_${i}`;
+    });
+    this.parts.push(`#f${n} IN (${placeholders.join(", ")})`);
+  }
+}
+
+/** Months from the cursor's (or the current) one back to the oldest listed, newest first. */
+function monthBuckets(now: Date, from?: string): string[] {
+  const months: string[] = [];
+  const cursor = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  for (let i = 0; i < MONTHS_LISTED; i++) {
+    months.push(cursor.toISOString().slice(0, 7));
+    cursor.setUTCMonth(cursor.getUTCMonth() - 1);
+  }
+  return from ? months.filter((month) => month <= from) : months;
+}
+
+function cursorAt(index: IndexName, last: Case, bucket: string | undefined): Cursor {
+  const item = caseItem(last);
+  const key: Record<string, string> = { pk: item.pk as string, sk: item.sk as string };
+  key[`${index}pk`] = item[`${index}pk`] as string;
+  key[`${index}sk`] = item[`${index}sk`] as string;
+  return { index, key, ...(bucket ? { bucket } : {}) };
+}

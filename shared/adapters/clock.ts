@@ -1,0 +1,15 @@
+// The one place that reads the time. In AWS it is the system clock; the local runtime moves
+// it forward (POST /_local/clock) to test SLA and follow-up logic across hours and days.
+let offsetMs = 0;
+
+export const clock = {
+  now: (): Date => new Date(Date.now() + offsetMs),
+  nowIso: (): string => new Date(Date.now() + offsetMs).toISOString(),
+};
+
+/** Local runtime only: moves the clock forward by `ms`. */
+export function advanceClock(ms: number): Date {
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError("The clock only moves forward");
+  offsetMs += ms;
+  return clock.now();
+}

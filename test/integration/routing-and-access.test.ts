@@ -1,0 +1,134 @@
+// Capacity limits and the team queue, and who may read what through the HTTP API.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { damaged, type LocalSystem, newWaybill, startLocalSystem } from "./local-system.ts";
+
+let system: LocalSystem;
+let ops: string;
+
+beforeAll(async () => {
+  system = await startLocalSystem();
+  ops = await system.token("ops-1", ["ops"]);
+});
+afterAll(() => system?.stop());
+
+describe("when the team is full", () => {
+  it("assigns up to capacity (fewest open cases first), then queues the rest visibly", async () => {
+    // The default organisation's claims team: two agents on shift, capacity 5 each.
+    const waybills = Array.from({ length: 11 }, () => newWaybill("CAP"));
+    for (let i = 0; i < waybills.length; i += 10) {
+      await system.publish(
+        waybills.slice(i, i + 10).map((w) => ({ detailType: "Parcel Damaged", detail: damaged(w) })),
+      );
+    }
+    await system.runtime.idle();
+
+    const claims = await system.get("/v1/cases?team=claims&limit=100", ops);
+    const mine = (claims.body.items as any[]).filter((c) => waybills.includes(c.waybillNo));
+    const byAgent = new Map<string, number>();
+    for (const c of mine.filter((c) => c.status === "assigned")) byAgent.set(c.assignee, (byAgent.get(c.assignee) ?? 0) + 1);
+    expect(Object.fromEntries(byAgent)).toEqual({ "agent-claims-1": 5, "agent-claims-2": 5 });
+
+    const queued = await system.get("/v1/cases?team=claims&status=queued", ops);
+    expect(queued.body.items).toHaveLength(1);
+    expect(queued.body.items[0]).toMatchObject({ status: "queued", assignee: null, team: "claims" });
+  });
+});
+
+describe("the case API", () => {
+  let waybillNo: string;
+  let caseId: string;
+
+  beforeAll(async () => {
+    waybillNo = newWaybill("API");
+    await system.publish([
+      {
+        detailType: "Parcel Delayed",
+        detail: { ...damaged(waybillNo), promisedAt: "2026-11-23T18:00:00+08:00", reason: "hub backlog" },
+      },
+    ]);
+    await system.runtime.idle();
+    caseId = (await system.get(`/v1/cases?waybillNo=${waybillNo}`, ops)).body.items[0].caseId;
+  });
+
+  it("refuses /v1 without a valid token", async () => {
+    expect((await system.get("/v1/cases")).status).toBe(401);
+    expect((await system.get("/v1/cases", "not-a-jwt")).status).toBe(401);
+    expect((await system.get(`/v1/cases/${caseId}`, `${ops}x`)).status).toBe(401);
+  });
+
+  it("answers /health without a token", async () => {
+    expect(await system.get("/health")).toMatchObject({ status: 200, body: { status: "ok" } });
+  });
+
+  it("returns one case with its version as ETag", async () => {
+    const response = await system.get(`/v1/cases/${caseId}`, ops);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ caseId, waybillNo, category: "delay", team: "delivery-ops" });
+    expect(response.headers.get("etag")).toBe(`"${response.body.version}"`);
+  });
+
+  it("answers an unknown case with a problem document", async () => {
+    const response = await system.get("/v1/cases/CS-0000000000000000", ops);
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toMatch(/application\/problem\+json/);
+    expect(response.body).toMatchObject({ status: 404, title: "Not Found" });
+  });
+
+  it("lets an agent read their own team's cases but not another team's", async () => {
+    const delivery = await system.token("agent-delivery-2", ["agents"]);
+    const billing = await system.token("agent-billing-1", ["agents"]);
+    expect((await system.get(`/v1/cases/${caseId}`, delivery)).status).toBe(200);
+    expect((await system.get(`/v1/cases/${caseId}`, billing)).status).toBe(403);
+    const listed = await system.get(`/v1/cases?waybillNo=${waybillNo}`, billing);
+    expect(listed.body.items).toHaveLength(0);
+    expect((await system.get("/v1/cases?team=delivery-ops", billing)).body.items).toHaveLength(0);
+  });
+
+  it("lets a supervisor read the teams they supervise", async () => {
+    const supervisor = await system.token("sup-delivery", ["supervisors"]);
+    const response = await system.get(`/v1/cases?waybillNo=${waybillNo}`, supervisor);
+    expect(response.body.items).toHaveLength(1);
+  });
+
+  it("filters by status, team and assignee", async () => {
+    const found = (await system.get(`/v1/cases/${caseId}`, ops)).body;
+    const byAssignee = await system.get(`/v1/cases?assignee=${found.assignee}&status=assigned&limit=100`, ops);
+    expect(byAssignee.body.items.map((c: any) => c.caseId)).toContain(caseId);
+    const otherStatus = await system.get(`/v1/cases?assignee=${found.assignee}&status=resolved`, ops);
+    expect(otherStatus.body.items).toHaveLength(0);
+  });
+
+  it("pages through results with a cursor, each case once", async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = `/v1/cases?team=claims&limit=4${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+      const page = await system.get(query, ops);
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(4);
+      seen.push(...page.body.items.map((c: any) => c.caseId));
+      cursor = page.body.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 20);
+    expect(pages).toBeGreaterThan(1);
+    expect(new Set(seen).size).toBe(seen.length);
+    const all = await system.get("/v1/cases?team=claims&limit=100", ops);
+    expect(seen.sort()).toEqual(all.body.items.map((c: any) => c.caseId).sort());
+  });
+
+  it("rejects bad query parameters with field errors", async () => {
+    const response = await system.get("/v1/cases?status=open&limit=1000", ops);
+    expect(response.status).toBe(400);
+    expect(response.body.errors.map((e: any) => e.path).sort()).toEqual(["limit", "status"]);
+    const badCursor = await system.get("/v1/cases?cursor=abc", ops);
+    expect(badCursor.status).toBe(400);
+  });
+
+  it("lists every team's cases for ops without filters, newest first", async () => {
+    const response = await system.get("/v1/cases?limit=100", ops);
+    const created = (response.body.items as any[]).map((c) => c.createdAt);
+    expect(created.length).toBeGreaterThanOrEqual(12);
+    expect([...created].sort().reverse()).toEqual(created);
+  });
+});
