@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config";
 // (embedded DynamoDB), and infrastructure tests on the synthesized CDK template.
 export default defineConfig({
   test: {
+    // The AWS SDK's notice that its 2027 releases need Node 22 is known (see README); keep test output readable.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     projects: [
       { test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
       {

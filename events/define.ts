@@ -17,6 +17,8 @@ export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   readonly example: z.input<S>;
 }
 
-export function defineEvent<S extends z.ZodType>(definition: EventDefinition<S>): EventDefinition<S> {
+export function defineEvent<S extends z.ZodType>(
+  definition: EventDefinition<S>,
+): EventDefinition<S> {
   return definition;
 }

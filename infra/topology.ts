@@ -7,7 +7,11 @@ export interface TableSpec {
   readonly name: string;
   readonly partitionKey: string;
   readonly sortKey?: string;
-  readonly indexes: readonly { readonly name: string; readonly partitionKey: string; readonly sortKey: string }[];
+  readonly indexes: readonly {
+    readonly name: string;
+    readonly partitionKey: string;
+    readonly sortKey: string;
+  }[];
   /** Attribute holding an epoch-seconds expiry (DynamoDB TTL). Never relied on for correctness. */
   readonly timeToLiveAttribute?: string;
 }
@@ -117,7 +121,8 @@ export const functions: readonly FunctionSpec[] = [
   {
     name: "assignment",
     entry: "functions/assignment/handler.ts",
-    description: "Case Classified → team, then an on-shift agent with spare capacity, else the team queue",
+    description:
+      "Case Classified → team, then an on-shift agent with spare capacity, else the team queue",
     memoryMb: 512,
     timeoutSeconds: 20,
     tables: ["cases", "idempotency"],

@@ -42,8 +42,15 @@ export const caseClassified = defineEvent({
     priority: "urgent",
     feedbackType: "quality",
     customer: { id: "cust-1002", tier: "regular" },
-    sla: { firstResponseDue: "2026-11-22T03:17:02.200Z", resolutionDue: "2026-11-23T03:02:02.200Z" },
-    reasons: ["Parcel Damaged → damage", "declared value 320 CNY < 500 → general", "damage → urgent"],
+    sla: {
+      firstResponseDue: "2026-11-22T03:17:02.200Z",
+      resolutionDue: "2026-11-23T03:02:02.200Z",
+    },
+    reasons: [
+      "Parcel Damaged → damage",
+      "declared value 320 CNY < 500 → general",
+      "damage → urgent",
+    ],
     classifiedAt: "2026-11-22T03:02:02.200Z",
   },
 });

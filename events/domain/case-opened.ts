@@ -1,7 +1,15 @@
 import { z } from "zod";
 import { defineEvent } from "../define.ts";
 import { declaredValue } from "../upstream/common.ts";
-import { caseId, category, customerTier, isoTimestamp, metadata, trigger, waybillNo } from "./common.ts";
+import {
+  caseId,
+  category,
+  customerTier,
+  isoTimestamp,
+  metadata,
+  trigger,
+  waybillNo,
+} from "./common.ts";
 
 export const caseOpened = defineEvent({
   detailType: "Case Opened",

@@ -6,7 +6,8 @@ export const parcelDamaged = defineEvent({
   detailType: "Parcel Damaged",
   kind: "upstream",
   version: 1,
-  description: "A parcel or its contents were found damaged. Opens a `damage` case; severe from 500 CNY declared value.",
+  description:
+    "A parcel or its contents were found damaged. Opens a `damage` case; severe from 500 CNY declared value.",
   producer: "order systems",
   consumers: ["intake"],
   schema: upstreamBase.extend({

@@ -6,7 +6,8 @@ export const parcelDelayed = defineEvent({
   detailType: "Parcel Delayed",
   kind: "upstream",
   version: 1,
-  description: "A parcel will miss, or has missed, its promised delivery time. Opens a `delay` case.",
+  description:
+    "A parcel will miss, or has missed, its promised delivery time. Opens a `delay` case.",
   producer: "order systems",
   consumers: ["intake"],
   schema: upstreamBase.extend({

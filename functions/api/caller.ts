@@ -17,7 +17,9 @@ export function callerOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): Caller
   if (typeof sub !== "string" || sub === "") {
     throw new HttpError(401, "Unauthorized", "The token has no subject");
   }
-  const roles = groupsOf(claims["cognito:groups"]).filter((g): g is Role => (ROLES as readonly string[]).includes(g));
+  const roles = groupsOf(claims["cognito:groups"]).filter((g): g is Role =>
+    (ROLES as readonly string[]).includes(g),
+  );
   return { userId: sub, roles };
 }
 

@@ -9,7 +9,8 @@ export async function readableTeams(caller: Caller): Promise<string[] | null> {
   if (caller.roles.includes("admins") || caller.roles.includes("ops")) return null;
   const teams = new Set<string>();
   if (caller.roles.includes("supervisors")) {
-    for (const team of await listTeams()) if (team.supervisors.includes(caller.userId)) teams.add(team.teamId);
+    for (const team of await listTeams())
+      if (team.supervisors.includes(caller.userId)) teams.add(team.teamId);
   }
   if (caller.roles.includes("agents")) {
     const agent = await getAgent(caller.userId);
@@ -19,5 +20,7 @@ export async function readableTeams(caller: Caller): Promise<string[] | null> {
 }
 
 export function canRead(c: Case, caller: Caller, teams: readonly string[] | null): boolean {
-  return teams === null || c.assignee === caller.userId || (c.team !== null && teams.includes(c.team));
+  return (
+    teams === null || c.assignee === caller.userId || (c.team !== null && teams.includes(c.team))
+  );
 }

@@ -31,7 +31,10 @@ function route(method: string, path: string, auth: boolean) {
     try {
       if (!auth) return await (publicRoutes[key] as () => Promise<HttpResult>)();
       const authorized = event as APIGatewayProxyEventV2WithJWTAuthorizer;
-      return await (implementations[key] as Implementation)({ event: authorized, caller: callerOf(authorized) });
+      return await (implementations[key] as Implementation)({
+        event: authorized,
+        caller: callerOf(authorized),
+      });
     } catch (error) {
       return toProblem(error, event.rawPath);
     }
@@ -43,8 +46,14 @@ function toProblem(error: unknown, path: string): HttpResult {
   if (error instanceof InvalidCursorError || error instanceof RangeError) {
     return problem(new HttpError(400, "Bad Request", error.message), path);
   }
-  logger.error("Unhandled API error", { path, error: error instanceof Error ? error.name : "Unknown" });
-  return problem(new HttpError(500, "Internal Server Error", "Something went wrong; it has been logged"), path);
+  logger.error("Unhandled API error", {
+    path,
+    error: error instanceof Error ? error.name : "Unknown",
+  });
+  return problem(
+    new HttpError(500, "Internal Server Error", "Something went wrong; it has been logged"),
+    path,
+  );
 }
 
 const apiRoutes: Route<APIGatewayProxyEventV2, HttpResult>[] = routes

@@ -4,7 +4,11 @@ import type { FieldError } from "#shared/adapters/validation.ts";
 
 export type HttpResult = Exclude<APIGatewayProxyResultV2, string>;
 
-export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+export function json(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResult {
   return {
     statusCode,
     headers: { "content-type": "application/json; charset=utf-8", ...headers },

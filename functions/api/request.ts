@@ -10,10 +10,18 @@ export interface ApiRequest {
   readonly caller: Caller;
 }
 
-export function parseQuery<S extends z.ZodType>(event: APIGatewayProxyEventV2WithJWTAuthorizer, schema: S): z.output<S> {
+export function parseQuery<S extends z.ZodType>(
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  schema: S,
+): z.output<S> {
   const result = schema.safeParse(event.queryStringParameters ?? {});
   if (!result.success) {
-    throw new HttpError(400, "Bad Request", "The query string is not valid", fieldErrors(result.error));
+    throw new HttpError(
+      400,
+      "Bad Request",
+      "The query string is not valid",
+      fieldErrors(result.error),
+    );
   }
   return result.data;
 }

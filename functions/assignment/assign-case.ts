@@ -23,7 +23,11 @@ export async function assignCase(caseId: string): Promise<string> {
   if (!team) return queue(current, null, at, "no-team-for-category");
 
   const candidates = rankAgents(
-    { category: current.category, customerId: current.customer.id, customerTier: current.customer.tier },
+    {
+      category: current.category,
+      customerId: current.customer.id,
+      customerTier: current.customer.tier,
+    },
     await listAgentsOfTeam(team.teamId),
   );
   for (const candidate of candidates) {
@@ -90,8 +94,16 @@ async function announce(c: Case): Promise<void> {
     at,
     key: "routed",
     kind: "queued",
-    summary: c.team ? `Waiting in the ${c.team} queue: nobody available` : "No team owns this category",
+    summary: c.team
+      ? `Waiting in the ${c.team} queue: nobody available`
+      : "No team owns this category",
     data: { team: c.team, reason: why },
   });
-  await publish(caseQueued, { caseId: c.caseId, waybillNo: c.waybillNo, team: c.team, reason: why, queuedAt: at });
+  await publish(caseQueued, {
+    caseId: c.caseId,
+    waybillNo: c.waybillNo,
+    team: c.team,
+    reason: why,
+    queuedAt: at,
+  });
 }

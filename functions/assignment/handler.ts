@@ -9,7 +9,9 @@ export const handler = busEventConsumer({
   parse(event) {
     const result = caseClassified.schema.safeParse(event.detail);
     if (!result.success) {
-      throw new RejectedEventError(`Case Classified failed its schema: ${describeErrors(result.error)}`);
+      throw new RejectedEventError(
+        `Case Classified failed its schema: ${describeErrors(result.error)}`,
+      );
     }
     return result.data;
   },

@@ -21,7 +21,11 @@ export async function classifyCase(caseId: string): Promise<string> {
   }
 
   const at = clock.nowIso();
-  const deadlines = slaDeadlines(classification.priority, new Date(current.createdAt), DEFAULT_CALENDAR);
+  const deadlines = slaDeadlines(
+    classification.priority,
+    new Date(current.createdAt),
+    DEFAULT_CALENDAR,
+  );
   const classified = await saveCase(
     {
       ...current,
@@ -69,7 +73,10 @@ async function announce(c: Case, reasons: readonly string[]): Promise<void> {
     priority: c.priority ?? "high",
     feedbackType: c.feedbackType ?? "service",
     customer: { id: c.customer.id, tier: c.customer.tier },
-    sla: { firstResponseDue: c.sla.firstResponseDue as string, resolutionDue: c.sla.resolutionDue as string },
+    sla: {
+      firstResponseDue: c.sla.firstResponseDue as string,
+      resolutionDue: c.sla.resolutionDue as string,
+    },
     reasons: [...reasons],
     classifiedAt: at,
   });

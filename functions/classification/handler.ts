@@ -8,7 +8,10 @@ export const handler = busEventConsumer({
   name: "classification",
   parse(event) {
     const result = caseOpened.schema.safeParse(event.detail);
-    if (!result.success) throw new RejectedEventError(`Case Opened failed its schema: ${describeErrors(result.error)}`);
+    if (!result.success)
+      throw new RejectedEventError(
+        `Case Opened failed its schema: ${describeErrors(result.error)}`,
+      );
     return result.data;
   },
   key: (opened) => opened.caseId,

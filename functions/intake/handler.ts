@@ -14,7 +14,9 @@ export const handler = busEventConsumer({
     if (!schema) return null; // unknown detail types are ignored (contract §1)
     const result = schema.safeParse(event.detail);
     if (!result.success) {
-      throw new RejectedEventError(`${event["detail-type"]} failed its schema: ${describeErrors(result.error)}`);
+      throw new RejectedEventError(
+        `${event["detail-type"]} failed its schema: ${describeErrors(result.error)}`,
+      );
     }
     return { detailType: event["detail-type"], detail: result.data as UpstreamDetail };
   },

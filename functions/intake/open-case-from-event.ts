@@ -7,10 +7,17 @@ import { publish } from "#shared/adapters/event-publisher.ts";
 import { metrics } from "#shared/adapters/powertools.ts";
 import { caseFromUpstreamEvent, type UpstreamDetail } from "#shared/domain/open-case.ts";
 
-export async function openCaseFromEvent(detailType: string, detail: UpstreamDetail): Promise<string> {
+export async function openCaseFromEvent(
+  detailType: string,
+  detail: UpstreamDetail,
+): Promise<string> {
   const candidate = caseFromUpstreamEvent(detailType, detail, clock.now());
   if (!candidate) {
-    metrics.addMetric(detailType === "Parcel Delivered" ? "ParcelsDelivered" : "EventsWithoutCase", "Count", 1);
+    metrics.addMetric(
+      detailType === "Parcel Delivered" ? "ParcelsDelivered" : "EventsWithoutCase",
+      "Count",
+      1,
+    );
     return "no case";
   }
   const result = await openOrAttach(candidate);
@@ -22,7 +29,9 @@ export async function openCaseFromEvent(detailType: string, detail: UpstreamDeta
       source: "event",
       categoryHint: opened.category,
       customer: { id: opened.customer.id, tier: opened.customer.tier },
-      ...(opened.facts.declaredValue !== undefined ? { declaredValue: opened.facts.declaredValue } : {}),
+      ...(opened.facts.declaredValue !== undefined
+        ? { declaredValue: opened.facts.declaredValue }
+        : {}),
       trigger: opened.trigger,
       openedAt: opened.createdAt,
     });

@@ -13,7 +13,9 @@ export interface PutEventsEntry {
   Time?: unknown;
 }
 
-export type PutEventsResultEntry = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
+export type PutEventsResultEntry =
+  | { EventId: string }
+  | { ErrorCode: string; ErrorMessage: string };
 
 export interface PutEventsResponse {
   FailedEntryCount: number;
@@ -67,7 +69,9 @@ export class LocalBus {
   putEvents(request: { Entries?: unknown }, requestBytes: number): PutEventsResponse {
     const entries = request.Entries;
     if (!Array.isArray(entries) || entries.length === 0) {
-      throw new PutEventsValidationError("1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
+      throw new PutEventsValidationError(
+        "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null",
+      );
     }
     if (entries.length > MAX_ENTRIES) {
       throw new PutEventsValidationError(
@@ -75,7 +79,9 @@ export class LocalBus {
       );
     }
     if (requestBytes > MAX_REQUEST_BYTES) {
-      throw new PutEventsValidationError("Total size of the entries in the request is over the limit.");
+      throw new PutEventsValidationError(
+        "Total size of the entries in the request is over the limit.",
+      );
     }
     const results = entries.map((entry: PutEventsEntry) => this.putEntry(entry));
     return { FailedEntryCount: results.filter((r) => "ErrorCode" in r).length, Entries: results };
@@ -97,13 +103,22 @@ export class LocalBus {
       detail: JSON.parse(entry.Detail as string),
     };
     if (busName !== "default" && busName !== this.options.name) {
-      return { ErrorCode: "ResourceNotFoundException", ErrorMessage: `Event bus ${busName} does not exist.` };
+      return {
+        ErrorCode: "ResourceNotFoundException",
+        ErrorMessage: `Event bus ${busName} does not exist.`,
+      };
     }
     // Events on the default bus are accepted, as EventBridge does, but no rule of ours is there.
-    const matched = busName === this.options.name ? this.options.rules.filter((rule) => matchesEventPattern(rule.pattern, event)) : [];
+    const matched =
+      busName === this.options.name
+        ? this.options.rules.filter((rule) => matchesEventPattern(rule.pattern, event))
+        : [];
     const body = JSON.stringify(event);
     for (const rule of matched) this.options.targets(rule.targetQueue).send(body);
-    this.options.onEvent?.(event, matched.map((rule) => rule.name));
+    this.options.onEvent?.(
+      event,
+      matched.map((rule) => rule.name),
+    );
     return { EventId: event.id };
   }
 }
@@ -119,7 +134,8 @@ function entryProblem(entry: PutEventsEntry): PutEventsResultEntry | null {
   }
   try {
     const detail = JSON.parse(entry.Detail as string);
-    if (typeof detail !== "object" || detail === null || Array.isArray(detail)) throw new Error("not an object");
+    if (typeof detail !== "object" || detail === null || Array.isArray(detail))
+      throw new Error("not an object");
   } catch {
     return { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." };
   }
@@ -133,7 +149,12 @@ function busNameOf(value: unknown): string {
 
 /** EventBridge times have second precision, in UTC. `Time` arrives as epoch seconds from the SDK. */
 function eventTime(time: unknown, now: Date): string {
-  const at = typeof time === "number" ? new Date(time * 1000) : typeof time === "string" ? new Date(time) : now;
+  const at =
+    typeof time === "number"
+      ? new Date(time * 1000)
+      : typeof time === "string"
+        ? new Date(time)
+        : now;
   const valid = Number.isNaN(at.getTime()) ? now : at;
   return `${valid.toISOString().slice(0, 19)}Z`;
 }

@@ -18,10 +18,18 @@ export interface EmbeddedDynamo {
 }
 
 /** Starts dynalite on a free loopback port; `inMemory` keeps nothing on disk (tests). */
-export async function startEmbeddedDynamo(dataDir: string, inMemory = false): Promise<EmbeddedDynamo> {
+export async function startEmbeddedDynamo(
+  dataDir: string,
+  inMemory = false,
+): Promise<EmbeddedDynamo> {
   const path = join(dataDir, "dynamodb");
   if (!inMemory) await mkdir(path, { recursive: true });
-  const server = dynalite({ ...(inMemory ? {} : { path }), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = dynalite({
+    ...(inMemory ? {} : { path }),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
@@ -43,13 +51,25 @@ export async function ensureTables(
   specs: readonly TableSpec[],
   names: (logical: string) => string,
 ): Promise<void> {
-  const client = new DynamoDBClient({ endpoint });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: process.env.AWS_REGION ?? "us-east-1",
+    ...(process.env.AWS_ACCESS_KEY_ID
+      ? {}
+      : { credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
+  });
   try {
     for (const spec of specs) {
       try {
         await client.send(new CreateTableCommand(createTableInput(spec, names(spec.name))));
       } catch (error) {
-        if (!(error instanceof ResourceInUseException || (error as Error).name === "ResourceInUseException")) throw error;
+        if (
+          !(
+            error instanceof ResourceInUseException ||
+            (error as Error).name === "ResourceInUseException"
+          )
+        )
+          throw error;
       }
     }
   } finally {
@@ -67,7 +87,10 @@ export function createTableInput(spec: TableSpec, tableName: string): CreateTabl
   return {
     TableName: tableName,
     BillingMode: "PAY_PER_REQUEST",
-    AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: "S" })),
+    AttributeDefinitions: [...attributes].map((name) => ({
+      AttributeName: name,
+      AttributeType: "S",
+    })),
     KeySchema: [
       { AttributeName: spec.partitionKey, KeyType: "HASH" },
       ...(spec.sortKey ? [{ AttributeName: spec.sortKey, KeyType: "RANGE" as const }] : []),

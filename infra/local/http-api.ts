@@ -2,7 +2,10 @@
 // route matching, JWT authorization on protected routes, and the event and result shapes.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+} from "aws-lambda";
 import type { JWTPayload } from "jose";
 import type { RouteSpec } from "../topology.ts";
 
@@ -12,7 +15,11 @@ export interface MatchedRoute {
 }
 
 /** Exact segments win over `{param}` segments, as in API Gateway. */
-export function matchRoute(routes: readonly RouteSpec[], method: string, path: string): MatchedRoute | undefined {
+export function matchRoute(
+  routes: readonly RouteSpec[],
+  method: string,
+  path: string,
+): MatchedRoute | undefined {
   const segments = path.split("/").filter(Boolean);
   const candidates = routes
     .filter((route) => route.method === method)
@@ -38,7 +45,11 @@ const countParams = (template: string[]) => template.filter((part) => part.start
 function claimsAsApiGatewayDoes(payload: JWTPayload): Record<string, string> {
   const claims: Record<string, string> = {};
   for (const [name, value] of Object.entries(payload)) {
-    claims[name] = Array.isArray(value) ? `[${value.join(" ")}]` : typeof value === "string" ? value : JSON.stringify(value);
+    claims[name] = Array.isArray(value)
+      ? `[${value.join(" ")}]`
+      : typeof value === "string"
+        ? value
+        : JSON.stringify(value);
   }
   return claims;
 }
@@ -53,12 +64,15 @@ export function apiGatewayEvent(
 ): APIGatewayProxyEventV2WithJWTAuthorizer {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(",") : value;
+    if (value !== undefined)
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(",") : value;
   }
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
   const routeKey = `${matched.route.method} ${matched.route.path}`;
-  const isText = body.length === 0 || /json|text|xml|urlencoded/.test(headers["content-type"] ?? "");
+  const isText =
+    body.length === 0 || /json|text|xml|urlencoded/.test(headers["content-type"] ?? "");
   return {
     version: "2.0",
     routeKey,
@@ -66,7 +80,9 @@ export function apiGatewayEvent(
     rawQueryString: url.search.replace(/^\?/, ""),
     headers,
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
-    ...(Object.keys(matched.pathParameters).length ? { pathParameters: matched.pathParameters } : {}),
+    ...(Object.keys(matched.pathParameters).length
+      ? { pathParameters: matched.pathParameters }
+      : {}),
     requestContext: {
       accountId: "000000000000",
       apiId: "local",
@@ -84,7 +100,11 @@ export function apiGatewayEvent(
       stage: "$default",
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
-      authorizer: { principalId: "", integrationLatency: 0, jwt: { claims: claims ? claimsAsApiGatewayDoes(claims) : {}, scopes: [] } },
+      authorizer: {
+        principalId: "",
+        integrationLatency: 0,
+        jwt: { claims: claims ? claimsAsApiGatewayDoes(claims) : {}, scopes: [] },
+      },
     },
     ...(body.length ? { body: isText ? body.toString("utf8") : body.toString("base64") } : {}),
     isBase64Encoded: !isText,
@@ -104,10 +124,16 @@ export function normalizeResult(result: unknown): HttpResponse {
     const raw = structured.body ?? "";
     return {
       statusCode: structured.statusCode ?? 200,
-      headers: Object.fromEntries(Object.entries(structured.headers ?? {}).map(([k, v]) => [k, String(v)])),
+      headers: Object.fromEntries(
+        Object.entries(structured.headers ?? {}).map(([k, v]) => [k, String(v)]),
+      ),
       body: structured.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8"),
     };
   }
   const body = typeof result === "string" ? result : JSON.stringify(result ?? null);
-  return { statusCode: 200, headers: { "content-type": "application/json" }, body: Buffer.from(body) };
+  return {
+    statusCode: 200,
+    headers: { "content-type": "application/json" },
+    body: Buffer.from(body),
+  };
 }

@@ -11,8 +11,15 @@ export interface LocalFunction {
 }
 
 /** Imports the function's entry module (after the runtime has set the environment). */
-export async function loadFunction(spec: FunctionSpec, rootDir: string, region: string, accountId: string): Promise<LocalFunction> {
-  const module = (await import(new URL(spec.entry, `file://${rootDir}/`).href)) as { handler?: Handler };
+export async function loadFunction(
+  spec: FunctionSpec,
+  rootDir: string,
+  region: string,
+  accountId: string,
+): Promise<LocalFunction> {
+  const module = (await import(new URL(spec.entry, `file://${rootDir}/`).href)) as {
+    handler?: Handler;
+  };
   const handler = module.handler;
   if (typeof handler !== "function") throw new Error(`${spec.entry} does not export a handler`);
   return {
@@ -28,7 +35,8 @@ export async function loadFunction(spec: FunctionSpec, rootDir: string, region: 
         awsRequestId: randomUUID(),
         logGroupName: `/aws/lambda/${spec.name}`,
         logStreamName: "local",
-        getRemainingTimeInMillis: () => Math.max(0, spec.timeoutSeconds * 1000 - (Date.now() - started)),
+        getRemainingTimeInMillis: () =>
+          Math.max(0, spec.timeoutSeconds * 1000 - (Date.now() - started)),
         done: () => undefined,
         fail: () => undefined,
         succeed: () => undefined,

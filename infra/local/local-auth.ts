@@ -3,7 +3,15 @@
 // claims Cognito puts in an access token (`sub`, `cognito:groups`).
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import {
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  type JWTPayload,
+  jwtVerify,
+  SignJWT,
+} from "jose";
 
 export const LOCAL_ISSUER = "courier-care-local";
 export const LOCAL_AUDIENCE = "courier-care-local-client";
@@ -23,7 +31,10 @@ async function keyFile(dataDir: string): Promise<KeyFile> {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
   const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
-  const created: KeyFile = { privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
+  const created: KeyFile = {
+    privateJwk: await exportJWK(privateKey),
+    publicJwk: await exportJWK(publicKey),
+  };
   await mkdir(join(dataDir, "local-auth"), { recursive: true });
   try {
     await writeFile(path, JSON.stringify(created), { flag: "wx", mode: 0o600 });
@@ -41,7 +52,11 @@ export async function issueToken(
 ): Promise<string> {
   const { privateJwk } = await keyFile(dataDir);
   const key = await importJWK(privateJwk, ALG);
-  return new SignJWT({ "cognito:groups": [...claims.groups], token_use: "access", client_id: LOCAL_AUDIENCE })
+  return new SignJWT({
+    "cognito:groups": [...claims.groups],
+    token_use: "access",
+    client_id: LOCAL_AUDIENCE,
+  })
     .setProtectedHeader({ alg: ALG, typ: "JWT" })
     .setSubject(claims.sub)
     .setIssuer(LOCAL_ISSUER)
@@ -61,7 +76,11 @@ export async function tokenVerifier(dataDir: string): Promise<TokenVerifier> {
     const token = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
     if (!token) return null;
     try {
-      const { payload } = await jwtVerify(token, key, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [ALG] });
+      const { payload } = await jwtVerify(token, key, {
+        issuer: LOCAL_ISSUER,
+        audience: LOCAL_AUDIENCE,
+        algorithms: [ALG],
+      });
       return payload;
     } catch {
       return null;

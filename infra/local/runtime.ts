@@ -1,8 +1,8 @@
 // The whole system in one Node process, wired from the same topology as the CDK app:
 // embedded DynamoDB, bus + rules, queues with DLQs, the very same handler modules, the HTTP API.
 import type { AddressInfo } from "node:net";
-import type { SQSBatchResponse } from "aws-lambda";
 import { fileURLToPath } from "node:url";
+import type { SQSBatchResponse } from "aws-lambda";
 import { advanceClock, clock } from "#shared/adapters/clock.ts";
 import {
   DEFAULT_BUS_NAME,
@@ -32,7 +32,10 @@ export interface LocalRuntimeOptions {
   /** Organisation seeded on first start; false to seed nothing. */
   readonly organisationFile?: string | URL | false;
   /** Shorter queue timings for tests; production-like values come from the topology. */
-  readonly queueTiming?: { readonly visibilityTimeoutMs?: number; readonly maxBatchingWindowMs?: number };
+  readonly queueTiming?: {
+    readonly visibilityTimeoutMs?: number;
+    readonly maxBatchingWindowMs?: number;
+  };
   readonly busName?: string;
   readonly upstreamSource?: string;
   readonly log?: (line: string) => void;
@@ -54,10 +57,13 @@ const ROOT_DIR = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/,
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const log = options.log ?? ((line: string) => console.log(line));
   const busName = options.busName ?? process.env[envNames.eventBusName] ?? DEFAULT_BUS_NAME;
-  const upstreamSource = options.upstreamSource ?? process.env[envNames.upstreamSource] ?? DEFAULT_UPSTREAM_SOURCE;
+  const upstreamSource =
+    options.upstreamSource ?? process.env[envNames.upstreamSource] ?? DEFAULT_UPSTREAM_SOURCE;
 
   const externalDynamo = process.env.AWS_ENDPOINT_URL_DYNAMODB;
-  const dynamo = externalDynamo ? undefined : await startEmbeddedDynamo(options.dataDir, options.inMemory);
+  const dynamo = externalDynamo
+    ? undefined
+    : await startEmbeddedDynamo(options.dataDir, options.inMemory);
   const dynamoEndpoint = externalDynamo ?? (dynamo as { endpoint: string }).endpoint;
   await ensureTables(dynamoEndpoint, tables, (name) => name);
 
@@ -71,7 +77,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     region: REGION,
     accountId: ACCOUNT,
     onEvent: (event, matched) =>
-      log(`event ${event.source} "${event["detail-type"]}" → ${matched.length ? matched.join(", ") : "no rule"}`),
+      log(
+        `event ${event.source} "${event["detail-type"]}" → ${matched.length ? matched.join(", ") : "no rule"}`,
+      ),
   });
 
   const server = createLocalServer({
@@ -92,7 +100,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       return now;
     },
     queueReport: () =>
-      Object.fromEntries([...queues.values()].map((q) => [q.name, { ...q.stats(), deadLetterMessages: q.deadLetters.messages }])),
+      Object.fromEntries(
+        [...queues.values()].map((q) => [
+          q.name,
+          { ...q.stats(), deadLetterMessages: q.deadLetters.messages },
+        ]),
+      ),
     log,
   });
   await new Promise<void>((resolve, reject) => {
@@ -102,29 +115,39 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   setFunctionEnvironment({ url, dynamoEndpoint, busName, upstreamSource });
-  for (const spec of functions) loaded.set(spec.name, await loadFunction(spec, ROOT_DIR, REGION, ACCOUNT));
+  for (const spec of functions)
+    loaded.set(spec.name, await loadFunction(spec, ROOT_DIR, REGION, ACCOUNT));
   for (const spec of queueSpecs) {
     const consumer = loaded.get(spec.consumer);
     if (!consumer) throw new Error(`Queue ${spec.name}: no function ${spec.consumer}`);
     const queue = new LocalQueue({
       name: spec.name,
       batchSize: spec.batchSize,
-      maxBatchingWindowMs: options.queueTiming?.maxBatchingWindowMs ?? spec.maxBatchingWindowSeconds * 1000,
-      visibilityTimeoutMs: options.queueTiming?.visibilityTimeoutMs ?? spec.visibilityTimeoutSeconds * 1000,
+      maxBatchingWindowMs:
+        options.queueTiming?.maxBatchingWindowMs ?? spec.maxBatchingWindowSeconds * 1000,
+      visibilityTimeoutMs:
+        options.queueTiming?.visibilityTimeoutMs ?? spec.visibilityTimeoutSeconds * 1000,
       maxReceiveCount: spec.maxReceiveCount,
       now: () => clock.now().getTime(),
       consumer: (event) => consumer.invoke(event) as Promise<SQSBatchResponse | undefined>,
       region: REGION,
       accountId: ACCOUNT,
-      onError: (error, name) => log(`queue ${name}: consumer failed: ${error instanceof Error ? error.message : String(error)}`),
+      onError: (error, name) =>
+        log(
+          `queue ${name}: consumer failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
     });
     queues.set(spec.name, queue);
     process.env[envNames.deadLetterQueueUrl(spec.name)] = `${url}/${ACCOUNT}/${spec.name}-dlq`;
   }
 
   if (options.organisationFile !== false) {
-    const seeded = await seedOrganisation(options.organisationFile ?? DEFAULT_ORG_FILE, clock.nowIso());
-    if (seeded.teams) log(`seeded the organisation: ${seeded.teams} teams, ${seeded.agents} agents`);
+    const seeded = await seedOrganisation(
+      options.organisationFile ?? DEFAULT_ORG_FILE,
+      clock.nowIso(),
+    );
+    if (seeded.teams)
+      log(`seeded the organisation: ${seeded.teams} teams, ${seeded.agents} agents`);
   }
   for (const queue of queues.values()) queue.start();
 
@@ -163,7 +186,12 @@ function queueNamed(queues: ReadonlyMap<string, LocalQueue>, name: string): Loca
 }
 
 /** What the CDK app sets on each function, pointed at this process. */
-function setFunctionEnvironment(settings: { url: string; dynamoEndpoint: string; busName: string; upstreamSource: string }) {
+function setFunctionEnvironment(settings: {
+  url: string;
+  dynamoEndpoint: string;
+  busName: string;
+  upstreamSource: string;
+}) {
   const env = process.env;
   env.AWS_REGION = REGION;
   env.AWS_ACCESS_KEY_ID ??= "local";

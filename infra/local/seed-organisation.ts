@@ -30,13 +30,20 @@ const orgFile = z.object({
 export const DEFAULT_ORG_FILE = new URL("./default-org.json", import.meta.url);
 
 /** Returns how many teams and agents were created (0 and 0 when an organisation exists). */
-export async function seedOrganisation(file: string | URL, at: string): Promise<{ teams: number; agents: number }> {
+export async function seedOrganisation(
+  file: string | URL,
+  at: string,
+): Promise<{ teams: number; agents: number }> {
   if ((await listTeams()).length > 0) return { teams: 0, agents: 0 };
   const parsed = orgFile.safeParse(JSON.parse(await readFile(file, "utf8")));
-  if (!parsed.success) throw new Error(`${String(file)} is not a valid organisation file: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new Error(`${String(file)} is not a valid organisation file: ${parsed.error.message}`);
   const teamIds = new Set(parsed.data.teams.map((team) => team.teamId));
   const orphan = parsed.data.agents.find((agent) => !teamIds.has(agent.team));
-  if (orphan) throw new Error(`${String(file)}: agent ${orphan.agentId} belongs to unknown team ${orphan.team}`);
+  if (orphan)
+    throw new Error(
+      `${String(file)}: agent ${orphan.agentId} belongs to unknown team ${orphan.team}`,
+    );
   let teams = 0;
   let agents = 0;
   for (const team of parsed.data.teams) if (await createTeamIfAbsent(team, at)) teams++;

@@ -33,7 +33,11 @@ export function createLocalServer(deps: ServerDependencies): Server {
   });
 }
 
-async function handle(deps: ServerDependencies, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(
+  deps: ServerDependencies,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const url = new URL(request.url ?? "/", "http://127.0.0.1");
   const body = await readBody(request);
   if (body === null) return send(response, 413, { message: "Request Entity Too Large" });
@@ -43,7 +47,8 @@ async function handle(deps: ServerDependencies, request: IncomingMessage, respon
     return awsJsonCall(deps, target, body, response);
   }
   if (url.pathname === "/_local/clock") return clockCall(deps, request.method, body, response);
-  if (url.pathname === "/_local/queues" && request.method === "GET") return send(response, 200, deps.queueReport());
+  if (url.pathname === "/_local/queues" && request.method === "GET")
+    return send(response, 200, deps.queueReport());
 
   const matched = matchRoute(deps.routes, request.method ?? "GET", url.pathname);
   if (!matched) return send(response, 404, { message: "Not Found" });
@@ -57,12 +62,22 @@ async function handle(deps: ServerDependencies, request: IncomingMessage, respon
   response.end(result.body);
 }
 
-async function awsJsonCall(deps: ServerDependencies, target: string, body: Buffer, response: ServerResponse) {
+async function awsJsonCall(
+  deps: ServerDependencies,
+  target: string,
+  body: Buffer,
+  response: ServerResponse,
+) {
   let payload: Record<string, unknown>;
   try {
     payload = JSON.parse(body.toString("utf8") || "{}");
   } catch {
-    return sendAws(response, 400, { __type: "SerializationException", message: "The request body is not JSON" }, "1.1");
+    return sendAws(
+      response,
+      400,
+      { __type: "SerializationException", message: "The request body is not JSON" },
+      "1.1",
+    );
   }
   if (target === "AWSEvents.PutEvents") {
     try {
@@ -79,24 +94,40 @@ async function awsJsonCall(deps: ServerDependencies, target: string, body: Buffe
       return sendAws(response, 200, sendMessage(payload, deps.deadLetterQueue), "1.0");
     } catch (error) {
       if (error instanceof SqsApiError) {
-        return sendAws(response, 400, { __type: `com.amazonaws.sqs#${error.type}`, message: error.message }, "1.0");
+        return sendAws(
+          response,
+          400,
+          { __type: `com.amazonaws.sqs#${error.type}`, message: error.message },
+          "1.0",
+        );
       }
       throw error;
     }
   }
-  return sendAws(response, 400, { __type: "UnknownOperationException", message: `${target} is not served locally` }, "1.1");
+  return sendAws(
+    response,
+    400,
+    { __type: "UnknownOperationException", message: `${target} is not served locally` },
+    "1.1",
+  );
 }
 
-async function clockCall(deps: ServerDependencies, method: string | undefined, body: Buffer, response: ServerResponse) {
+async function clockCall(
+  deps: ServerDependencies,
+  method: string | undefined,
+  body: Buffer,
+  response: ServerResponse,
+) {
   if (method === "GET") return send(response, 200, { now: deps.now().toISOString() });
   if (method !== "POST") return send(response, 405, { message: "Use GET or POST" });
   let advance: unknown;
   try {
     advance = (JSON.parse(body.toString("utf8") || "{}") as { advance?: unknown }).advance;
   } catch {
-    return problem(response, 400, "The body must be JSON like {\"advance\": \"PT2H\"}");
+    return problem(response, 400, 'The body must be JSON like {"advance": "PT2H"}');
   }
-  if (typeof advance !== "string") return problem(response, 400, "advance must be an ISO-8601 duration such as PT2H or P1D");
+  if (typeof advance !== "string")
+    return problem(response, 400, "advance must be an ISO-8601 duration such as PT2H or P1D");
   try {
     const now = await deps.advanceClock(advance);
     return send(response, 200, { now: now.toISOString() });
@@ -119,7 +150,12 @@ function readBody(request: IncomingMessage): Promise<Buffer | null> {
   });
 }
 
-function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+function send(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   response.writeHead(status, { "content-type": "application/json", ...headers });
   response.end(JSON.stringify(body));
 }

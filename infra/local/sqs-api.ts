@@ -21,24 +21,43 @@ export class SqsApiError extends Error {
   }
 }
 
-export function sendMessage(request: SendMessageRequest, queueByUrlPath: (path: string) => DeadLetterTarget | undefined) {
-  if (typeof request.QueueUrl !== "string" || typeof request.MessageBody !== "string" || request.MessageBody === "") {
-    throw new SqsApiError("InvalidParameterValue", "QueueUrl and a non-empty MessageBody are required.");
+export function sendMessage(
+  request: SendMessageRequest,
+  queueByUrlPath: (path: string) => DeadLetterTarget | undefined,
+) {
+  if (
+    typeof request.QueueUrl !== "string" ||
+    typeof request.MessageBody !== "string" ||
+    request.MessageBody === ""
+  ) {
+    throw new SqsApiError(
+      "InvalidParameterValue",
+      "QueueUrl and a non-empty MessageBody are required.",
+    );
   }
   const target = queueByUrlPath(new URL(request.QueueUrl).pathname);
   if (!target) throw new SqsApiError("QueueDoesNotExist", "The specified queue does not exist.");
   const attributes: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.MessageAttributes ?? {})) {
     if (value.DataType !== "String" || typeof value.StringValue !== "string") {
-      throw new SqsApiError("InvalidParameterValue", `Message attribute ${name}: only String attributes are supported locally.`);
+      throw new SqsApiError(
+        "InvalidParameterValue",
+        `Message attribute ${name}: only String attributes are supported locally.`,
+      );
     }
     attributes[name] = value.StringValue;
   }
-  const messageId = target.send(request.MessageBody, attributes, attributes.rejectionReason ?? "sent by a handler");
+  const messageId = target.send(
+    request.MessageBody,
+    attributes,
+    attributes.rejectionReason ?? "sent by a handler",
+  );
   return {
     MessageId: messageId || randomUUID(),
     MD5OfMessageBody: md5(Buffer.from(request.MessageBody, "utf8")),
-    ...(Object.keys(attributes).length ? { MD5OfMessageAttributes: md5OfStringAttributes(attributes) } : {}),
+    ...(Object.keys(attributes).length
+      ? { MD5OfMessageAttributes: md5OfStringAttributes(attributes) }
+      : {}),
   };
 }
 

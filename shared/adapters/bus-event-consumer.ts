@@ -77,7 +77,10 @@ export function busEventConsumer<T>(definition: ConsumerDefinition<T>) {
       logger.info("Processed event", { detailType: event["detail-type"], key, outcome });
     } catch (error) {
       if (error instanceof RejectedEventError) return reject(record, error);
-      logger.warn("Event failed; it will be retried", { messageId: record.messageId, error: errorSummary(error) });
+      logger.warn("Event failed; it will be retried", {
+        messageId: record.messageId,
+        error: errorSummary(error),
+      });
       throw error;
     }
   }
@@ -114,7 +117,11 @@ function parseBody(body: string): BusEvent {
   } catch {
     throw new RejectedEventError("The message body is not JSON");
   }
-  if (typeof event !== "object" || event === null || typeof (event as BusEvent)["detail-type"] !== "string") {
+  if (
+    typeof event !== "object" ||
+    event === null ||
+    typeof (event as BusEvent)["detail-type"] !== "string"
+  ) {
     throw new RejectedEventError("The message body is not an EventBridge event");
   }
   return event as BusEvent;

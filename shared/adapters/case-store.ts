@@ -1,12 +1,17 @@
 // Cases, their open-case guards and their timelines in the `cases` table.
 // Calls flow: handlers → this store → DynamoDB. Every write is conditional; every read is a
-// key lookup or an index query (access patterns: docs/data-model.md).
-import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+// key lookup or an index query (access patterns: infra/data-model.md).
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from "@aws-sdk/lib-dynamodb";
 import type { Case, CaseStatus, Category, Priority } from "#shared/domain/case.ts";
 import { dynamoDocumentClient } from "./aws-clients.ts";
 import { isConditionFailure, putIfAbsent } from "./conditional-writes.ts";
 import { config } from "./config.ts";
-import { decodeCursor, encodeCursor, type Cursor } from "./cursor.ts";
+import { type Cursor, decodeCursor, encodeCursor } from "./cursor.ts";
 
 export class VersionConflictError extends Error {
   constructor(caseId: string, expected: number) {
@@ -38,15 +43,25 @@ function caseItem(c: Case): Record<string, unknown> {
   };
 }
 
-const STORAGE_KEYS = new Set(["pk", "sk", "type", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk"]);
+const STORAGE_KEYS = new Set([
+  "pk",
+  "sk",
+  "type",
+  "gsi1pk",
+  "gsi1sk",
+  "gsi2pk",
+  "gsi2sk",
+  "gsi3pk",
+  "gsi3sk",
+  "gsi4pk",
+  "gsi4sk",
+]);
 
 function toCase(item: Record<string, unknown>): Case {
   const c: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(item)) if (!STORAGE_KEYS.has(key)) c[key] = value;
   return c as unknown as Case;
 }
-
-
 
 // ---- reads -------------------------------------------------------------------------------
 
@@ -72,12 +87,23 @@ export type OpenResult =
  * candidate (a redelivered event) changes nothing.
  */
 export async function openOrAttach(candidate: Case): Promise<OpenResult> {
-  const guard = { ...openGuardKey(candidate.waybillNo, candidate.category), type: "open-guard", caseId: candidate.caseId, pending: caseItem(candidate) };
+  const guard = {
+    ...openGuardKey(candidate.waybillNo, candidate.category),
+    type: "open-guard",
+    caseId: candidate.caseId,
+    pending: caseItem(candidate),
+  };
   const claimed = await putIfAbsent(config.casesTable(), guard);
   const owner = claimed ? guard : await getGuard(candidate.waybillNo, candidate.category);
-  if (!owner) throw new Error(`Open-case guard for ${candidate.waybillNo}/${candidate.category} vanished; retry`);
+  if (!owner)
+    throw new Error(
+      `Open-case guard for ${candidate.waybillNo}/${candidate.category} vanished; retry`,
+    );
 
-  const existing = await ensureCaseExists(owner.caseId as string, owner.pending as Record<string, unknown>);
+  const existing = await ensureCaseExists(
+    owner.caseId as string,
+    owner.pending as Record<string, unknown>,
+  );
   if (owner.caseId === candidate.caseId) {
     await addTimelineEntry(existing.caseId, {
       at: existing.createdAt,
@@ -100,7 +126,11 @@ export async function openOrAttach(candidate: Case): Promise<OpenResult> {
 
 async function getGuard(waybillNo: string, category: Category) {
   const { Item } = await dynamoDocumentClient().send(
-    new GetCommand({ TableName: config.casesTable(), Key: openGuardKey(waybillNo, category), ConsistentRead: true }),
+    new GetCommand({
+      TableName: config.casesTable(),
+      Key: openGuardKey(waybillNo, category),
+      ConsistentRead: true,
+    }),
   );
   return Item;
 }
@@ -192,11 +222,15 @@ const MONTHS_LISTED = 24;
 export async function listCases(query: CaseQuery, now: Date): Promise<CasePage> {
   const start = query.cursor ? decodeCursor(query.cursor) : undefined;
   const { allowedTeams } = query;
-  if (allowedTeams && (allowedTeams.length === 0 || (query.team && !allowedTeams.includes(query.team)))) {
+  if (
+    allowedTeams &&
+    (allowedTeams.length === 0 || (query.team && !allowedTeams.includes(query.team)))
+  ) {
     return { items: [], nextCursor: null };
   }
   const plan = planQuery(query);
-  if (start && start.index !== plan.index) throw new RangeError("The cursor belongs to a different query");
+  if (start && start.index !== plan.index)
+    throw new RangeError("The cursor belongs to a different query");
   const items: Case[] = [];
   const buckets = plan.index === "gsi4" ? monthBuckets(now, start?.bucket) : [undefined];
   let startKey = start?.key;
@@ -209,7 +243,10 @@ export async function listCases(query: CaseQuery, now: Date): Promise<CasePage> 
       startKey = page.LastEvaluatedKey as Record<string, string> | undefined;
       if (items.length > query.limit) {
         const last = items[query.limit - 1] as Case;
-        return { items: items.slice(0, query.limit), nextCursor: encodeCursor(cursorAt(plan.index, last, bucket)) };
+        return {
+          items: items.slice(0, query.limit),
+          nextCursor: encodeCursor(cursorAt(plan.index, last, bucket)),
+        };
       }
       if (!startKey) break;
     }
@@ -221,7 +258,11 @@ type IndexName = "gsi1" | "gsi2" | "gsi3" | "gsi4";
 
 interface QueryPlan {
   readonly index: IndexName;
-  input(bucket: string | undefined, startKey: Record<string, string> | undefined, limit: number): QueryCommandInput;
+  input(
+    bucket: string | undefined,
+    startKey: Record<string, string> | undefined,
+    limit: number,
+  ): QueryCommandInput;
 }
 
 /** Picks the most selective index for the filters; the remaining filters run server-side. */
@@ -263,8 +304,16 @@ function planQuery(query: CaseQuery): QueryPlan {
       TableName: config.casesTable(),
       IndexName: index,
       KeyConditionExpression: sortPrefix ? "#pk = :pk AND begins_with(#sk, :prefix)" : "#pk = :pk",
-      ExpressionAttributeNames: { "#pk": `${index}pk`, ...(sortPrefix ? { "#sk": `${index}sk` } : {}), ...filters.names },
-      ExpressionAttributeValues: { ":pk": partition(bucket), ...(sortPrefix ? { ":prefix": sortPrefix } : {}), ...filters.values },
+      ExpressionAttributeNames: {
+        "#pk": `${index}pk`,
+        ...(sortPrefix ? { "#sk": `${index}sk` } : {}),
+        ...filters.names,
+      },
+      ExpressionAttributeValues: {
+        ":pk": partition(bucket),
+        ...(sortPrefix ? { ":prefix": sortPrefix } : {}),
+        ...filters.values,
+      },
       ...(filters.expression ? { FilterExpression: filters.expression } : {}),
       ScanIndexForward: false,
       Limit: limit,

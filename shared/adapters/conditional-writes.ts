@@ -7,10 +7,17 @@ export function isConditionFailure(error: unknown): boolean {
 }
 
 /** Creates the item unless one with its key exists; false when it existed. */
-export async function putIfAbsent(tableName: string, item: Record<string, unknown>): Promise<boolean> {
+export async function putIfAbsent(
+  tableName: string,
+  item: Record<string, unknown>,
+): Promise<boolean> {
   try {
     await dynamoDocumentClient().send(
-      new PutCommand({ TableName: tableName, Item: item, ConditionExpression: "attribute_not_exists(pk)" }),
+      new PutCommand({
+        TableName: tableName,
+        Item: item,
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
     );
     return true;
   } catch (error) {

@@ -5,7 +5,10 @@ import { z } from "zod";
 const cursorSchema = z.object({
   index: z.enum(["gsi1", "gsi2", "gsi3", "gsi4"]),
   key: z.record(z.string(), z.string()),
-  bucket: z.string().regex(/^\d{4}-\d{2}$/).optional(),
+  bucket: z
+    .string()
+    .regex(/^\d{4}-\d{2}$/)
+    .optional(),
 });
 
 export type Cursor = z.infer<typeof cursorSchema>;

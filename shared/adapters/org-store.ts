@@ -44,7 +44,11 @@ export async function listTeams(): Promise<Team[]> {
 
 export async function getAgent(agentId: string): Promise<Agent | undefined> {
   const { Item } = await dynamoDocumentClient().send(
-    new GetCommand({ TableName: config.casesTable(), Key: agentKey(agentId), ConsistentRead: true }),
+    new GetCommand({
+      TableName: config.casesTable(),
+      Key: agentKey(agentId),
+      ConsistentRead: true,
+    }),
   );
   return Item ? toAgent(Item) : undefined;
 }
@@ -73,7 +77,11 @@ export async function listAgentsOfTeam(teamId: string): Promise<Agent[]> {
  * (also when it already did: a retried reservation), false when the agent is off shift, at
  * capacity, or unknown.
  */
-export async function reserveCapacity(agentId: string, caseId: string, at: string): Promise<boolean> {
+export async function reserveCapacity(
+  agentId: string,
+  caseId: string,
+  at: string,
+): Promise<boolean> {
   try {
     await dynamoDocumentClient().send(
       new UpdateCommand({
@@ -94,9 +102,13 @@ export async function reserveCapacity(agentId: string, caseId: string, at: strin
     );
     return true;
   } catch (error) {
-    if (!(isConditionFailure(error))) throw error;
+    if (!isConditionFailure(error)) throw error;
     const { Item } = await dynamoDocumentClient().send(
-      new GetCommand({ TableName: config.casesTable(), Key: agentKey(agentId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: config.casesTable(),
+        Key: agentKey(agentId),
+        ConsistentRead: true,
+      }),
     );
     const held = Item?.openCaseIds as Set<string> | undefined;
     return held?.has(caseId) ?? false;
@@ -105,11 +117,21 @@ export async function reserveCapacity(agentId: string, caseId: string, at: strin
 
 /** Creates the team unless it exists (used to seed the default organisation). */
 export async function createTeamIfAbsent(team: Team, at: string): Promise<boolean> {
-  return putIfAbsent(config.casesTable(), { ...teamKey(team.teamId), type: "team", ...team, createdAt: at, updatedAt: at, version: 1 });
+  return putIfAbsent(config.casesTable(), {
+    ...teamKey(team.teamId),
+    type: "team",
+    ...team,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  });
 }
 
 /** Creates the agent unless they exist (used to seed the default organisation). */
-export async function createAgentIfAbsent(agent: Omit<Agent, "openCases">, at: string): Promise<boolean> {
+export async function createAgentIfAbsent(
+  agent: Omit<Agent, "openCases">,
+  at: string,
+): Promise<boolean> {
   return putIfAbsent(config.casesTable(), {
     ...agentKey(agent.agentId),
     type: "agent",
@@ -122,4 +144,3 @@ export async function createAgentIfAbsent(agent: Omit<Agent, "openCases">, at: s
     version: 1,
   });
 }
-

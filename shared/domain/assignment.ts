@@ -56,7 +56,10 @@ export function rankAgents(request: AssignmentRequest, agents: readonly Agent[])
     .filter((agent) => !dedicated.includes(agent))
     .sort(byLoad);
   return [
-    ...dedicated.map((agent) => ({ agentId: agent.agentId, reason: "vip-dedicated-agent" as const })),
+    ...dedicated.map((agent) => ({
+      agentId: agent.agentId,
+      reason: "vip-dedicated-agent" as const,
+    })),
     ...skilled.map((agent) => ({ agentId: agent.agentId, reason: "least-loaded-agent" as const })),
   ];
 }

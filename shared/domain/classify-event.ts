@@ -56,13 +56,21 @@ export function classifyEventCase(
   };
 }
 
-function severityOf(facts: EventCaseFacts, policy: ClassificationPolicy, reasons: string[]): Severity {
+function severityOf(
+  facts: EventCaseFacts,
+  policy: ClassificationPolicy,
+  reasons: string[],
+): Severity {
   if (facts.category === "loss") {
     reasons.push("loss → severe");
     return "severe";
   }
   const value = facts.declaredValue;
-  if (facts.category === "damage" && value !== undefined && value >= policy.severeDeclaredValueCny) {
+  if (
+    facts.category === "damage" &&
+    value !== undefined &&
+    value >= policy.severeDeclaredValueCny
+  ) {
     reasons.push(`declared value ${value} CNY ≥ ${policy.severeDeclaredValueCny} → severe`);
     return "severe";
   }

@@ -1,6 +1,7 @@
 // A new case from an upstream delivery event (contract §1): which problem, which facts are kept.
-import { caseIdFor } from "./case-id.ts";
+
 import type { Case, CaseFacts, CaseTrigger, Category, CustomerTier } from "./case.ts";
+import { caseIdFor } from "./case-id.ts";
 import { categoryForEvent } from "./classify-event.ts";
 
 /** The fields of an upstream detail this module reads (validated by the events/ schemas). */
@@ -24,11 +25,19 @@ export interface UpstreamDetail {
 }
 
 /** The case this event would open, or null when the event opens none (e.g. a first failed attempt). */
-export function caseFromUpstreamEvent(detailType: string, detail: UpstreamDetail, now: Date): Case | null {
+export function caseFromUpstreamEvent(
+  detailType: string,
+  detail: UpstreamDetail,
+  now: Date,
+): Case | null {
   const category = categoryForEvent(detailType, detail.attempt);
   if (category === null) return null;
   const at = now.toISOString();
-  const trigger: CaseTrigger = { detailType, eventId: detail.eventId, occurredAt: detail.occurredAt };
+  const trigger: CaseTrigger = {
+    detailType,
+    eventId: detail.eventId,
+    occurredAt: detail.occurredAt,
+  };
   return {
     caseId: caseIdFor(`event:${detail.eventId}`),
     waybillNo: detail.waybillNo,

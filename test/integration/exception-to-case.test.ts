@@ -21,7 +21,9 @@ async function casesOf(waybillNo: string) {
 describe("a Parcel Damaged event", () => {
   it("becomes a damage case assigned to a claims agent, visible by waybill", async () => {
     const waybillNo = newWaybill();
-    const [entry] = await system.publish([{ detailType: "Parcel Damaged", detail: damaged(waybillNo) }]);
+    const [entry] = await system.publish([
+      { detailType: "Parcel Damaged", detail: damaged(waybillNo) },
+    ]);
     expect(entry?.EventId).toBeTruthy();
     await system.runtime.idle();
 
@@ -47,7 +49,9 @@ describe("a Parcel Damaged event", () => {
 
   it("of 500 CNY declared value or more is severe", async () => {
     const waybillNo = newWaybill();
-    await system.publish([{ detailType: "Parcel Damaged", detail: damaged(waybillNo, { declaredValue: 500 }) }]);
+    await system.publish([
+      { detailType: "Parcel Damaged", detail: damaged(waybillNo, { declaredValue: 500 }) },
+    ]);
     await system.runtime.idle();
     expect((await casesOf(waybillNo))[0]).toMatchObject({ severity: "severe", priority: "urgent" });
   });
@@ -67,7 +71,13 @@ describe("deduplication", () => {
     const waybillNo = newWaybill();
     await system.publish([
       { detailType: "Parcel Damaged", detail: damaged(waybillNo, { eventId: `${waybillNo}-a` }) },
-      { detailType: "Parcel Damaged", detail: damaged(waybillNo, { eventId: `${waybillNo}-b`, occurredAt: "2026-11-23T11:00:00+08:00" }) },
+      {
+        detailType: "Parcel Damaged",
+        detail: damaged(waybillNo, {
+          eventId: `${waybillNo}-b`,
+          occurredAt: "2026-11-23T11:00:00+08:00",
+        }),
+      },
     ]);
     await system.runtime.idle();
     const cases = await casesOf(waybillNo);
@@ -80,7 +90,10 @@ describe("deduplication", () => {
       { detailType: "Parcel Damaged", detail: damaged(waybillNo) },
       {
         detailType: "Parcel Delayed",
-        detail: { ...damaged(waybillNo, { eventId: `${waybillNo}-late` }), promisedAt: "2026-11-23T18:00:00+08:00" },
+        detail: {
+          ...damaged(waybillNo, { eventId: `${waybillNo}-late` }),
+          promisedAt: "2026-11-23T18:00:00+08:00",
+        },
       },
     ]);
     await system.runtime.idle();
@@ -93,7 +106,10 @@ describe("rejected events", () => {
   it("sends a schema-invalid event to the intake DLQ with its reason, and processes the others", async () => {
     const good = newWaybill();
     const alsoGood = newWaybill();
-    const bad = damaged(newWaybill(), { eventId: "evt-bad-tier", customer: { id: "c-9", tier: "gold" } });
+    const bad = damaged(newWaybill(), {
+      eventId: "evt-bad-tier",
+      customer: { id: "c-9", tier: "gold" },
+    });
     const entries = await system.publish([
       { detailType: "Parcel Damaged", detail: damaged(good) },
       { detailType: "Parcel Damaged", detail: bad },
@@ -113,18 +129,34 @@ describe("rejected events", () => {
     const waybillNo = newWaybill();
     const response = await fetch(system.url, {
       method: "POST",
-      headers: { "x-amz-target": "AWSEvents.PutEvents", "content-type": "application/x-amz-json-1.1" },
+      headers: {
+        "x-amz-target": "AWSEvents.PutEvents",
+        "content-type": "application/x-amz-json-1.1",
+      },
       body: JSON.stringify({
         Entries: [
-          { EventBusName: "courier-service", Source: "courier.orders", DetailType: "Parcel Damaged", Detail: "{not json" },
-          { EventBusName: "courier-service", Source: "courier.orders", DetailType: "Parcel Damaged", Detail: JSON.stringify(damaged(waybillNo)) },
+          {
+            EventBusName: "courier-service",
+            Source: "courier.orders",
+            DetailType: "Parcel Damaged",
+            Detail: "{not json",
+          },
+          {
+            EventBusName: "courier-service",
+            Source: "courier.orders",
+            DetailType: "Parcel Damaged",
+            Detail: JSON.stringify(damaged(waybillNo)),
+          },
         ],
       }),
     });
-    const body = await response.json();
+    const body = (await response.json()) as {
+      FailedEntryCount: number;
+      Entries: Record<string, string>[];
+    };
     expect(body.FailedEntryCount).toBe(1);
     expect(body.Entries[0]).toMatchObject({ ErrorCode: "MalformedDetail" });
-    expect(body.Entries[1].EventId).toBeTruthy();
+    expect(body.Entries[1]?.EventId).toBeTruthy();
     await system.runtime.idle();
     expect(await casesOf(waybillNo)).toHaveLength(1);
   });
@@ -133,7 +165,10 @@ describe("rejected events", () => {
 describe("events that open cases only sometimes", () => {
   it("opens a delay case from the second failed delivery attempt, not the first", async () => {
     const waybillNo = newWaybill();
-    const attempt = (n: number) => ({ ...damaged(waybillNo, { eventId: `${waybillNo}-attempt-${n}` }), attempt: n });
+    const attempt = (n: number) => ({
+      ...damaged(waybillNo, { eventId: `${waybillNo}-attempt-${n}` }),
+      attempt: n,
+    });
     await system.publish([{ detailType: "Delivery Attempt Failed", detail: attempt(1) }]);
     await system.runtime.idle();
     expect(await casesOf(waybillNo)).toHaveLength(0);
@@ -146,7 +181,10 @@ describe("events that open cases only sometimes", () => {
   it("opens no case for a delivered parcel", async () => {
     const waybillNo = newWaybill();
     await system.publish([
-      { detailType: "Parcel Delivered", detail: { ...damaged(waybillNo), deliveredAt: "2026-11-23T12:00:00+08:00" } },
+      {
+        detailType: "Parcel Delivered",
+        detail: { ...damaged(waybillNo), deliveredAt: "2026-11-23T12:00:00+08:00" },
+      },
     ]);
     await system.runtime.idle();
     expect(await casesOf(waybillNo)).toHaveLength(0);
@@ -159,7 +197,11 @@ describe("routing", () => {
     await system.publish([
       {
         detailType: "Parcel Lost",
-        detail: { ...damaged(waybillNo), customer: { id: "cust-2001", tier: "vip" }, lastLocation: "Hangzhou" },
+        detail: {
+          ...damaged(waybillNo),
+          customer: { id: "cust-2001", tier: "vip" },
+          lastLocation: "Hangzhou",
+        },
       },
     ]);
     await system.runtime.idle();

@@ -3,14 +3,20 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EventBridgeClient, PutEventsCommand, type PutEventsResultEntry } from "@aws-sdk/client-eventbridge";
+import {
+  EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsResultEntry,
+} from "@aws-sdk/client-eventbridge";
 import { issueToken } from "#infra/local/local-auth.ts";
 import { type LocalRuntime, startLocalRuntime } from "#infra/local/runtime.ts";
 
 export interface LocalSystem {
   readonly runtime: LocalRuntime;
   readonly url: string;
-  publish(entries: { detailType: string; detail: unknown; source?: string }[]): Promise<PutEventsResultEntry[]>;
+  publish(
+    entries: { detailType: string; detail: unknown; source?: string }[],
+  ): Promise<PutEventsResultEntry[]>;
   token(sub: string, groups: string[]): Promise<string>;
   get(path: string, token?: string): Promise<{ status: number; headers: Headers; body: any }>;
   stop(): Promise<void>;
@@ -53,7 +59,11 @@ export async function startLocalSystem(): Promise<LocalSystem> {
         headers: token ? { authorization: `Bearer ${token}` } : {},
       });
       const text = await response.text();
-      return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: text ? JSON.parse(text) : null,
+      };
     },
     async stop() {
       eventBridge.destroy();

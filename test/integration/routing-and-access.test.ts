@@ -17,7 +17,9 @@ describe("when the team is full", () => {
     const waybills = Array.from({ length: 11 }, () => newWaybill("CAP"));
     for (let i = 0; i < waybills.length; i += 10) {
       await system.publish(
-        waybills.slice(i, i + 10).map((w) => ({ detailType: "Parcel Damaged", detail: damaged(w) })),
+        waybills
+          .slice(i, i + 10)
+          .map((w) => ({ detailType: "Parcel Damaged", detail: damaged(w) })),
       );
     }
     await system.runtime.idle();
@@ -25,12 +27,17 @@ describe("when the team is full", () => {
     const claims = await system.get("/v1/cases?team=claims&limit=100", ops);
     const mine = (claims.body.items as any[]).filter((c) => waybills.includes(c.waybillNo));
     const byAgent = new Map<string, number>();
-    for (const c of mine.filter((c) => c.status === "assigned")) byAgent.set(c.assignee, (byAgent.get(c.assignee) ?? 0) + 1);
+    for (const c of mine.filter((c) => c.status === "assigned"))
+      byAgent.set(c.assignee, (byAgent.get(c.assignee) ?? 0) + 1);
     expect(Object.fromEntries(byAgent)).toEqual({ "agent-claims-1": 5, "agent-claims-2": 5 });
 
     const queued = await system.get("/v1/cases?team=claims&status=queued", ops);
     expect(queued.body.items).toHaveLength(1);
-    expect(queued.body.items[0]).toMatchObject({ status: "queued", assignee: null, team: "claims" });
+    expect(queued.body.items[0]).toMatchObject({
+      status: "queued",
+      assignee: null,
+      team: "claims",
+    });
   });
 });
 
@@ -43,7 +50,11 @@ describe("the case API", () => {
     await system.publish([
       {
         detailType: "Parcel Delayed",
-        detail: { ...damaged(waybillNo), promisedAt: "2026-11-23T18:00:00+08:00", reason: "hub backlog" },
+        detail: {
+          ...damaged(waybillNo),
+          promisedAt: "2026-11-23T18:00:00+08:00",
+          reason: "hub backlog",
+        },
       },
     ]);
     await system.runtime.idle();
@@ -63,7 +74,12 @@ describe("the case API", () => {
   it("returns one case with its version as ETag", async () => {
     const response = await system.get(`/v1/cases/${caseId}`, ops);
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ caseId, waybillNo, category: "delay", team: "delivery-ops" });
+    expect(response.body).toMatchObject({
+      caseId,
+      waybillNo,
+      category: "delay",
+      team: "delivery-ops",
+    });
     expect(response.headers.get("etag")).toBe(`"${response.body.version}"`);
   });
 
@@ -92,9 +108,15 @@ describe("the case API", () => {
 
   it("filters by status, team and assignee", async () => {
     const found = (await system.get(`/v1/cases/${caseId}`, ops)).body;
-    const byAssignee = await system.get(`/v1/cases?assignee=${found.assignee}&status=assigned&limit=100`, ops);
+    const byAssignee = await system.get(
+      `/v1/cases?assignee=${found.assignee}&status=assigned&limit=100`,
+      ops,
+    );
     expect(byAssignee.body.items.map((c: any) => c.caseId)).toContain(caseId);
-    const otherStatus = await system.get(`/v1/cases?assignee=${found.assignee}&status=resolved`, ops);
+    const otherStatus = await system.get(
+      `/v1/cases?assignee=${found.assignee}&status=resolved`,
+      ops,
+    );
     expect(otherStatus.body.items).toHaveLength(0);
   });
 
