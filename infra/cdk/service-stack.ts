@@ -1,0 +1,217 @@
+// Stateless resources, generated from the topology: queues with DLQs and alarms, functions,
+// EventBridge rules into the queues, the HTTP API with a Cognito JWT authorizer.
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import {
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from "aws-cdk-lib/aws-apigatewayv2";
+import { HttpUserPoolAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
+import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
+import {
+  AccountRecovery,
+  CfnUserPoolGroup,
+  FeaturePlan,
+  Mfa,
+  UserPool,
+} from "aws-cdk-lib/aws-cognito";
+import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import { type IEventBus, Rule } from "aws-cdk-lib/aws-events";
+import { SqsQueue } from "aws-cdk-lib/aws-events-targets";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import type { Construct } from "constructs";
+import { functions, queues, routes, rules, tables } from "../topology.ts";
+import { CareFunction } from "./care-function.ts";
+import { pascal } from "./data-stack.ts";
+
+export interface ServiceStackProps extends StackProps {
+  readonly rootDir: string;
+  readonly tables: ReadonlyMap<string, ITable>;
+  readonly bus: IEventBus;
+  readonly upstreamSource: string;
+}
+
+export const USER_GROUPS = ["agents", "supervisors", "ops", "admins"] as const;
+
+export class ServiceStack extends Stack {
+  readonly functions = new Map<string, CareFunction>();
+  readonly queues = new Map<string, { queue: Queue; deadLetterQueue: Queue }>();
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    this.createQueues();
+    this.createFunctions(props);
+    this.connectQueuesToFunctions();
+    this.createRules(props.bus, props.upstreamSource);
+    this.createHttpApi();
+    new CfnOutput(this, "EventBusName", { value: props.bus.eventBusName });
+  }
+
+  /** Each queue with its dead-letter queue (SQS-managed encryption: EventBridge can deliver to it without a key policy). */
+  private createQueues() {
+    for (const spec of queues) {
+      const name = pascal(spec.name);
+      const deadLetterQueue = new Queue(this, `${name}DeadLetterQueue`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      const queue = new Queue(this, `${name}Queue`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
+        retentionPeriod: Duration.days(spec.retentionDays),
+        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: spec.maxReceiveCount },
+      });
+      new Alarm(this, `${name}DeadLetterAlarm`, {
+        alarmDescription: `Messages in the ${spec.name} dead-letter queue: read their rejectionReason, fix, redrive`,
+        metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+        }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      this.queues.set(spec.name, { queue, deadLetterQueue });
+    }
+  }
+
+  private createFunctions(props: ServiceStackProps) {
+    for (const spec of functions) {
+      const fn = new CareFunction(this, `${pascal(spec.name)}Function`, {
+        spec,
+        rootDir: props.rootDir,
+      });
+      for (const tableName of spec.tables) {
+        const tableSpec = required(
+          tables.find((t) => t.name === tableName),
+          tableName,
+        );
+        fn.bindTable(tableSpec, required(props.tables.get(tableName), tableName));
+      }
+      if (spec.publishes) fn.bindBus(props.bus);
+      for (const queueName of spec.sendsToDeadLetterQueuesOf ?? []) {
+        fn.bindDeadLetterQueue(
+          queueName,
+          required(this.queues.get(queueName), queueName).deadLetterQueue,
+        );
+      }
+      this.functions.set(spec.name, fn);
+    }
+  }
+
+  private connectQueuesToFunctions() {
+    for (const spec of queues) {
+      const { queue } = required(this.queues.get(spec.name), spec.name);
+      required(this.functions.get(spec.consumer), spec.consumer).addEventSource(
+        new SqsEventSource(queue, {
+          batchSize: spec.batchSize,
+          maxBatchingWindow: Duration.seconds(spec.maxBatchingWindowSeconds),
+          reportBatchItemFailures: true,
+        }),
+      );
+    }
+  }
+
+  /** Rules into queues; a delivery EventBridge cannot make lands in the queue's DLQ. */
+  private createRules(bus: IEventBus, upstreamSource: string) {
+    for (const spec of rules(upstreamSource)) {
+      const { queue, deadLetterQueue } = required(
+        this.queues.get(spec.targetQueue),
+        spec.targetQueue,
+      );
+      new Rule(this, `${pascal(spec.name)}Rule`, {
+        eventBus: bus,
+        description: spec.description,
+        eventPattern: spec.pattern as never,
+        targets: [
+          new SqsQueue(queue, {
+            deadLetterQueue,
+            retryAttempts: 185,
+            maxEventAge: Duration.hours(24),
+          }),
+        ],
+      });
+    }
+  }
+
+  private createHttpApi() {
+    const userPool = new UserPool(this, "Users", {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true, username: true },
+      passwordPolicy: {
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+      },
+      mfa: Mfa.REQUIRED, // agents see customers' personal data
+      mfaSecondFactor: { sms: false, otp: true },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.PLUS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const group of USER_GROUPS) {
+      new CfnUserPoolGroup(this, `${pascal(group)}Group`, {
+        userPoolId: userPool.userPoolId,
+        groupName: group,
+      });
+    }
+    const client = userPool.addClient("FrontEnd", {
+      authFlows: { userSrp: true },
+      preventUserExistenceErrors: true,
+    });
+    const authorizer = new HttpUserPoolAuthorizer("CognitoAuthorizer", userPool, {
+      userPoolClients: [client],
+    });
+
+    const api = new HttpApi(this, "HttpApi", {
+      description: "courier-care agents' API",
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(this, "HttpApiAccessLogs", {
+      retention: RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    new HttpStage(this, "DefaultStage", {
+      httpApi: api,
+      stageName: "$default",
+      autoDeploy: true,
+      throttle: { rateLimit: 200, burstLimit: 400 },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
+    });
+
+    const integrations = new Map<string, HttpLambdaIntegration>();
+    for (const route of routes) {
+      let integration = integrations.get(route.function);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(
+          `${pascal(route.function)}Integration`,
+          required(this.functions.get(route.function), route.function),
+        );
+        integrations.set(route.function, integration);
+      }
+      api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration,
+        ...(route.auth ? { authorizer } : {}),
+      });
+    }
+
+    new CfnOutput(this, "ApiUrl", { value: api.apiEndpoint });
+    new CfnOutput(this, "UserPoolId", { value: userPool.userPoolId });
+    new CfnOutput(this, "UserPoolClientId", { value: client.userPoolClientId });
+  }
+}
+
+function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new Error(`The topology names ${name}, which does not exist`);
+  return value;
+}
