@@ -14,8 +14,7 @@ export interface PutEventsEntry {
 }
 
 export type PutEventsResultEntry =
-  | { EventId: string }
-  | { ErrorCode: string; ErrorMessage: string };
+  { EventId: string } | { ErrorCode: string; ErrorMessage: string };
 
 export interface PutEventsResponse {
   FailedEntryCount: number;

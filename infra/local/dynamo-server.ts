@@ -63,12 +63,10 @@ export async function ensureTables(
       try {
         await client.send(new CreateTableCommand(createTableInput(spec, names(spec.name))));
       } catch (error) {
-        if (
-          !(
-            error instanceof ResourceInUseException ||
-            (error as Error).name === "ResourceInUseException"
-          )
-        )
+        if (!(
+          error instanceof ResourceInUseException ||
+          (error as Error).name === "ResourceInUseException"
+        ))
           throw error;
       }
     }
