@@ -1,6 +1,6 @@
 // The local bus's pattern matcher agrees with EventBridge: every case in
 // ../shared/conformance/eventbridge-patterns was answered by EventBridge's TestEventPattern.
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import JSON5 from "json5";
 import { describe, expect, it } from "vitest";
@@ -25,6 +25,11 @@ interface Case {
 }
 
 function loadCases(): Case[] {
+  if (!existsSync(CASES_DIR)) {
+    throw new Error(
+      `EventBridge conformance cases not found in ${CASES_DIR}: put shared/ beside the repository or set EVENTBRIDGE_CONFORMANCE_DIR`,
+    );
+  }
   const files = readdirSync(CASES_DIR);
   const cases: Case[] = files
     .filter((file) => file.endsWith(".json5"))
