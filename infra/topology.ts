@@ -141,7 +141,7 @@ export const functions: readonly FunctionSpec[] = [
 
 const queueDefaults = {
   batchSize: 10,
-  maxBatchingWindowSeconds: 1,
+  maxBatchingWindowSeconds: 0,
   visibilityTimeoutSeconds: 120,
   maxReceiveCount: 3,
   retentionDays: 14,

@@ -41,7 +41,11 @@ export interface LocalBusOptions {
   readonly region: string;
   readonly accountId: string;
   /** Told about each accepted event and the rules it matched (the runtime logs it). */
-  readonly onEvent?: (event: BusEventRecord, matchedRules: readonly string[]) => void;
+  readonly onEvent?: (
+    event: BusEventRecord,
+    matchedRules: readonly string[],
+    busName: string,
+  ) => void;
 }
 
 export interface BusEventRecord {
@@ -117,6 +121,7 @@ export class LocalBus {
     this.options.onEvent?.(
       event,
       matched.map((rule) => rule.name),
+      busName,
     );
     return { EventId: event.id };
   }

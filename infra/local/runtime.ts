@@ -76,10 +76,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     now: clock.now,
     region: REGION,
     accountId: ACCOUNT,
-    onEvent: (event, matched) =>
+    onEvent: (event, matched, onBus) => {
+      const hint =
+        onBus === "default" ? ` (our rules are on the ${busName} bus: set EventBusName)` : "";
       log(
-        `event ${event.source} "${event["detail-type"]}" → ${matched.length ? matched.join(", ") : "no rule"}`,
-      ),
+        `event ${event.source} "${event["detail-type"]}" on ${onBus} → ${matched.join(", ") || "no rule"}${hint}`,
+      );
+    },
   });
 
   const server = createLocalServer({
