@@ -1,0 +1,45 @@
+// The topology is consistent: everything it names exists, and the timings follow AWS guidance.
+import { describe, expect, it } from "vitest";
+import {
+  functionSpec,
+  functions,
+  queues,
+  routes,
+  rules,
+  tables,
+  UPSTREAM_DETAIL_TYPES,
+} from "#infra/topology.ts";
+import { implementations } from "#functions/api/handler.ts";
+
+describe("the topology", () => {
+  it("names only functions and queues that exist", () => {
+    for (const queue of queues) expect(() => functionSpec(queue.consumer)).not.toThrow();
+    for (const rule of rules()) expect(queues.map((q) => q.name)).toContain(rule.targetQueue);
+    for (const route of routes) expect(() => functionSpec(route.function)).not.toThrow();
+    for (const fn of functions)
+      for (const table of fn.tables) expect(tables.map((t) => t.name)).toContain(table);
+  });
+
+  it("routes every upstream detail type to intake, from the configured source", () => {
+    const intake = rules("acme.tms").find((rule) => rule.targetQueue === "intake");
+    expect(intake?.pattern).toEqual({
+      source: ["acme.tms"],
+      "detail-type": [...UPSTREAM_DETAIL_TYPES],
+    });
+  });
+
+  it("gives each queue a visibility timeout of at least 6 × its consumer's timeout", () => {
+    for (const queue of queues) {
+      expect(queue.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(
+        6 * functionSpec(queue.consumer).timeoutSeconds,
+      );
+    }
+  });
+
+  it("has an implementation for every authenticated api route, and no route without one", () => {
+    const declared = routes
+      .filter((r) => r.function === "api" && r.auth)
+      .map((r) => `${r.method} ${r.path}`);
+    expect(Object.keys(implementations).sort()).toEqual(declared.sort());
+  });
+});
