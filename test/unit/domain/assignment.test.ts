@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   type Agent,
+  type AssignmentRequest,
   canTakeCase,
   rankAgents,
   type Team,
@@ -21,12 +22,12 @@ const agent = (agentId: string, overrides: Partial<Agent> = {}): Agent => ({
   vipCustomers: [],
   ...overrides,
 });
-const damage = {
-  category: "damage" as const,
+const damage: AssignmentRequest = {
+  category: "damage",
   customerId: "cust-1",
-  customerTier: "regular" as const,
+  customerTier: "regular",
 };
-const ids = (agents: Agent[], request = damage) =>
+const ids = (agents: Agent[], request: AssignmentRequest = damage) =>
   rankAgents(request, agents).map((choice) => choice.agentId);
 
 describe("the team", () => {
