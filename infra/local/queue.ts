@@ -11,8 +11,9 @@
 // - Messages are received in send order (SQS standard does not promise it, but tests read better).
 // - Redrive happens on receive, as in SQS: a visible message whose receive count already equals
 //   maxReceiveCount moves to the dead-letter queue instead of being delivered again.
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from "aws-lambda";
+import { md5, md5OfStringAttributes } from "./sqs-digests.ts";
 
 export interface LocalQueueOptions {
   /** Logical name, e.g. "intake". */
@@ -434,26 +435,6 @@ function failedItems(
     failed.add(id);
   }
   return { failed };
-}
-
-const md5 = (data: Buffer) => createHash("md5").update(data).digest("hex");
-
-/** SQS's digest of message attributes: name, type and value, each length-prefixed, in name order. */
-function md5OfStringAttributes(attributes: Record<string, string>): string {
-  const parts: Buffer[] = [];
-  const lengthPrefixed = (value: string) => {
-    const bytes = Buffer.from(value, "utf8");
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(bytes.length);
-    parts.push(length, bytes);
-  };
-  for (const name of Object.keys(attributes).sort()) {
-    lengthPrefixed(name);
-    lengthPrefixed("String");
-    parts.push(Buffer.from([1]));
-    lengthPrefixed(attributes[name] as string);
-  }
-  return md5(Buffer.concat(parts));
 }
 
 /** Opaque and different at every receive, like SQS's. */

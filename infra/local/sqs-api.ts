@@ -1,6 +1,7 @@
 // The one SQS call handlers make: SendMessage (AWS JSON 1.0), used to put a rejected message
 // on a dead-letter queue with its reason. MD5 digests follow SQS so the SDK's checks pass.
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { md5, md5OfStringAttributes } from "./sqs-digests.ts";
 
 export interface DeadLetterTarget {
   send(body: string, attributes: Record<string, string>, reason: string): string;
@@ -59,24 +60,4 @@ export function sendMessage(
       ? { MD5OfMessageAttributes: md5OfStringAttributes(attributes) }
       : {}),
   };
-}
-
-const md5 = (data: Buffer) => createHash("md5").update(data).digest("hex");
-
-/** SQS's digest of message attributes: name, type and value, each length-prefixed, in name order. */
-function md5OfStringAttributes(attributes: Record<string, string>): string {
-  const parts: Buffer[] = [];
-  const lengthPrefixed = (value: string) => {
-    const bytes = Buffer.from(value, "utf8");
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(bytes.length);
-    parts.push(length, bytes);
-  };
-  for (const name of Object.keys(attributes).sort()) {
-    lengthPrefixed(name);
-    lengthPrefixed("String");
-    parts.push(Buffer.from([1]));
-    lengthPrefixed(attributes[name] as string);
-  }
-  return md5(Buffer.concat(parts));
 }

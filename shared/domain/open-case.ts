@@ -1,27 +1,15 @@
 // A new case from an upstream delivery event (contract §1): which problem, which facts are kept.
 
-import type { Case, CaseFacts, CaseTrigger, Category, CustomerTier } from "./case.ts";
+import type { Case, CaseFacts, CaseTrigger, CustomerTier } from "./case.ts";
 import { caseIdFor } from "./case-id.ts";
 import { categoryForEvent } from "./classify-event.ts";
 
 /** The fields of an upstream detail this module reads (validated by the events/ schemas). */
-export interface UpstreamDetail {
+export interface UpstreamDetail extends CaseFacts {
   readonly eventId: string;
   readonly waybillNo: string;
   readonly occurredAt: string;
   readonly customer: { id: string; name?: string; phone?: string; tier: CustomerTier };
-  readonly orderId?: string;
-  readonly outletId?: string;
-  readonly courierId?: string;
-  readonly region?: string;
-  readonly declaredValue?: number;
-  readonly attempt?: number;
-  readonly reason?: string;
-  readonly description?: string;
-  readonly promisedAt?: string;
-  readonly estimatedAt?: string;
-  readonly lastScanAt?: string;
-  readonly lastLocation?: string;
 }
 
 /** The case this event would open, or null when the event opens none (e.g. a first failed attempt). */
@@ -88,5 +76,3 @@ function factsOf(detail: UpstreamDetail): CaseFacts {
   for (const key of keys) if (detail[key] !== undefined) facts[key] = detail[key];
   return facts as CaseFacts;
 }
-
-export type { Category };
