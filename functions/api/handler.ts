@@ -46,9 +46,10 @@ function toProblem(error: unknown, path: string): HttpResult {
   if (error instanceof InvalidCursorError || error instanceof RangeError) {
     return problem(new HttpError(400, "Bad Request", error.message), path);
   }
+  // Name and message only: a stack or a quoted request could carry personal data.
   logger.error("Unhandled API error", {
     path,
-    error: error instanceof Error ? error.name : "Unknown",
+    error: error instanceof Error ? `${error.name}: ${error.message.slice(0, 300)}` : "Unknown",
   });
   return problem(
     new HttpError(500, "Internal Server Error", "Something went wrong; it has been logged"),

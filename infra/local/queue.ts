@@ -28,7 +28,7 @@ export interface LocalQueueOptions {
   maxReceiveCount: number;
   /** The runtime clock (epoch ms); may jump forward (see poke). */
   now: () => number;
-  // biome-ignore lint/suspicious/noConfusingVoidType: handlers are SQSHandlers, which resolve to SQSBatchResponse | void
+  /** An SQS handler: it may resolve to a batch response, or to nothing (all succeeded). */
   consumer: (event: SQSEvent) => Promise<SQSBatchResponse | void | undefined>;
   /** For eventSourceARN and awsRegion; default "us-east-1". */
   region?: string;

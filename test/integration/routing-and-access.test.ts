@@ -41,6 +41,27 @@ describe("when the team is full", () => {
   });
 });
 
+describe("the local clock", () => {
+  it("moves forward by an ISO-8601 duration and refuses anything else", async () => {
+    const before = (await (await fetch(`${system.url}/_local/clock`)).json()) as { now: string };
+    const advanced = await fetch(`${system.url}/_local/clock`, {
+      method: "POST",
+      body: JSON.stringify({ advance: "PT2H" }),
+    });
+    expect(advanced.status).toBe(200);
+    const { now } = (await advanced.json()) as { now: string };
+    expect(Date.parse(now) - Date.parse(before.now)).toBeGreaterThanOrEqual(2 * 3600e3);
+    expect(Date.parse(now) - Date.parse(before.now)).toBeLessThan(2 * 3600e3 + 60e3);
+
+    const refused = await fetch(`${system.url}/_local/clock`, {
+      method: "POST",
+      body: '{"advance":"2 hours"}',
+    });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { detail: string }).detail).toMatch(/ISO-8601/);
+  });
+});
+
 describe("the case API", () => {
   let waybillNo: string;
   let caseId: string;
