@@ -104,6 +104,7 @@ export function busEventConsumer<T>(definition: ConsumerDefinition<T>) {
 
   const batchHandler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     idempotency.registerLambdaContext(context);
+    metrics.addMetric("EventsReceived", "Count", event.Records.length);
     return processPartialResponse(event, processRecord, processor, { context });
   };
 
