@@ -1,5 +1,6 @@
 // `npm start`: the whole system locally. PORT (default 3000) and DATA_DIR (default .data/).
-import { resolve } from "node:path";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { startLocalRuntime } from "./runtime.ts";
 
 const port = Number(process.env.PORT ?? 3000);
@@ -9,10 +10,18 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
+claimDataDir(dataDir);
 const runtime = await startLocalRuntime({
   port,
   dataDir,
   ...(process.env.ORG_FILE ? { organisationFile: resolve(process.env.ORG_FILE) } : {}),
+}).catch((error: NodeJS.ErrnoException) => {
+  if (error.code === "EADDRINUSE")
+    console.error(`Port ${port} is in use: stop the other process or set PORT`);
+  else if (error.message?.includes("LOCK"))
+    console.error(`${dataDir} is in use by another local runtime`);
+  else console.error(error);
+  process.exit(1);
 });
 console.log(`courier-care local runtime ready on ${runtime.url} (data in ${dataDir})`);
 
@@ -30,4 +39,22 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
       },
     );
   });
+}
+
+/** One runtime per data directory (the embedded store locks its files): say so instead of crashing. */
+function claimDataDir(dir: string): void {
+  const pidFile = join(dir, "runtime.pid");
+  try {
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    process.kill(pid, 0); // throws when no such process
+    console.error(
+      `${dir} is in use by another local runtime (pid ${pid}): stop it or set DATA_DIR`,
+    );
+    process.exit(1);
+  } catch {
+    // no pid file, or its process is gone
+  }
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(pidFile, String(process.pid));
+  process.on("exit", () => rmSync(pidFile, { force: true }));
 }
