@@ -6,6 +6,7 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { Case, CaseStatus, Category, Priority } from "#shared/domain/case.ts";
 import { dynamoDocumentClient } from "./aws-clients.ts";
@@ -105,6 +106,7 @@ export async function openOrAttach(candidate: Case): Promise<OpenResult> {
     owner.pending as Record<string, unknown>,
   );
   if (owner.caseId === candidate.caseId) {
+    if (owner.pending) await dropPendingCopy(candidate);
     await addTimelineEntry(existing.caseId, {
       at: existing.createdAt,
       key: "opened",
@@ -122,6 +124,23 @@ export async function openOrAttach(candidate: Case): Promise<OpenResult> {
     data: { trigger: candidate.trigger, facts: candidate.facts },
   });
   return { outcome: "attached", case: existing };
+}
+
+/** Once the case exists the guard needs no copy of it (the copy holds personal data). */
+async function dropPendingCopy(opened: Case): Promise<void> {
+  try {
+    await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: config.casesTable(),
+        Key: openGuardKey(opened.waybillNo, opened.category),
+        UpdateExpression: "REMOVE pending",
+        ConditionExpression: "caseId = :caseId",
+        ExpressionAttributeValues: { ":caseId": opened.caseId },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
 }
 
 async function getGuard(waybillNo: string, category: Category) {
