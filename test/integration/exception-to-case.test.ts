@@ -1,33 +1,22 @@
 // A delivery exception becomes a classified, assigned case — through the real handlers,
 // the real EventBridge SDK client and the HTTP API, on the embedded DynamoDB.
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { dynamoDocumentClient } from "#shared/adapters/aws-clients.ts";
-import { damaged, type LocalSystem, newWaybill, startLocalSystem } from "./local-system.ts";
+import { damaged, newWaybill, useLocalSystem } from "./local-system.ts";
 
-let system: LocalSystem;
-let ops: string;
+const local = useLocalSystem();
 
-beforeAll(async () => {
-  system = await startLocalSystem();
-  ops = await system.token("ops-1", ["ops"]);
-});
-afterAll(() => system?.stop());
-
-async function casesOf(waybillNo: string) {
-  const response = await system.get(`/v1/cases?waybillNo=${waybillNo}`, ops);
-  expect(response.status).toBe(200);
-  return response.body.items as any[];
-}
+const casesOf = local.casesOf;
 
 describe("a Parcel Damaged event", () => {
   it("becomes a damage case assigned to a claims agent, visible by waybill", async () => {
     const waybillNo = newWaybill();
-    const [entry] = await system.publish([
+    const [entry] = await local.system.publish([
       { detailType: "Parcel Damaged", detail: damaged(waybillNo) },
     ]);
     expect(entry?.EventId).toBeTruthy();
-    await system.runtime.idle();
+    await local.system.runtime.idle();
 
     const [found, ...others] = await casesOf(waybillNo);
     expect(others).toHaveLength(0);
@@ -51,10 +40,10 @@ describe("a Parcel Damaged event", () => {
 
   it("of 500 CNY declared value or more is severe", async () => {
     const waybillNo = newWaybill();
-    await system.publish([
+    await local.system.publish([
       { detailType: "Parcel Damaged", detail: damaged(waybillNo, { declaredValue: 500 }) },
     ]);
-    await system.runtime.idle();
+    await local.system.runtime.idle();
     expect((await casesOf(waybillNo))[0]).toMatchObject({ severity: "severe", priority: "urgent" });
   });
 });
@@ -62,8 +51,8 @@ describe("a Parcel Damaged event", () => {
 describe("deduplication", () => {
   it("keeps no copy of the customer's data on the open-case guard once the case exists", async () => {
     const waybillNo = newWaybill();
-    await system.publish([{ detailType: "Parcel Damaged", detail: damaged(waybillNo) }]);
-    await system.runtime.idle();
+    await local.system.publish([{ detailType: "Parcel Damaged", detail: damaged(waybillNo) }]);
+    await local.system.runtime.idle();
     const { Item } = await dynamoDocumentClient().send(
       new GetCommand({
         TableName: "cases",
@@ -77,15 +66,15 @@ describe("deduplication", () => {
   it("keeps one case when the same event is sent twice", async () => {
     const waybillNo = newWaybill();
     const detail = damaged(waybillNo);
-    await system.publish([{ detailType: "Parcel Damaged", detail }]);
-    await system.publish([{ detailType: "Parcel Damaged", detail }]);
-    await system.runtime.idle();
+    await local.system.publish([{ detailType: "Parcel Damaged", detail }]);
+    await local.system.publish([{ detailType: "Parcel Damaged", detail }]);
+    await local.system.runtime.idle();
     expect(await casesOf(waybillNo)).toHaveLength(1);
   });
 
   it("attaches a second event about the same waybill and problem to the open case", async () => {
     const waybillNo = newWaybill();
-    await system.publish([
+    await local.system.publish([
       { detailType: "Parcel Damaged", detail: damaged(waybillNo, { eventId: `${waybillNo}-a` }) },
       {
         detailType: "Parcel Damaged",
@@ -95,14 +84,14 @@ describe("deduplication", () => {
         }),
       },
     ]);
-    await system.runtime.idle();
+    await local.system.runtime.idle();
     const cases = await casesOf(waybillNo);
     expect(cases).toHaveLength(1);
   });
 
   it("opens separate cases for different problems of one waybill", async () => {
     const waybillNo = newWaybill();
-    await system.publish([
+    await local.system.publish([
       { detailType: "Parcel Damaged", detail: damaged(waybillNo) },
       {
         detailType: "Parcel Delayed",
@@ -112,7 +101,7 @@ describe("deduplication", () => {
         },
       },
     ]);
-    await system.runtime.idle();
+    await local.system.runtime.idle();
     const categories = (await casesOf(waybillNo)).map((c) => c.category).sort();
     expect(categories).toEqual(["damage", "delay"]);
   });
@@ -126,24 +115,24 @@ describe("rejected events", () => {
       eventId: "evt-bad-tier",
       customer: { id: "c-9", tier: "gold" },
     });
-    const entries = await system.publish([
+    const entries = await local.system.publish([
       { detailType: "Parcel Damaged", detail: damaged(good) },
       { detailType: "Parcel Damaged", detail: bad },
       { detailType: "Parcel Damaged", detail: damaged(alsoGood) },
     ]);
     expect(entries.every((e) => e.EventId)).toBe(true);
-    await system.runtime.idle();
+    await local.system.runtime.idle();
 
     expect(await casesOf(good)).toHaveLength(1);
     expect(await casesOf(alsoGood)).toHaveLength(1);
-    const dead = system.runtime.queues.get("intake")?.deadLetters.messages ?? [];
+    const dead = local.system.runtime.queues.get("intake")?.deadLetters.messages ?? [];
     const rejected = dead.find((m) => JSON.parse(m.body).detail.eventId === "evt-bad-tier");
     expect(rejected?.messageAttributes.rejectionReason).toMatch(/customer\.tier/);
   });
 
   it("answers a malformed PutEvents entry with its error and accepts the rest", async () => {
     const waybillNo = newWaybill();
-    const response = await fetch(system.url, {
+    const response = await fetch(local.system.url, {
       method: "POST",
       headers: {
         "x-amz-target": "AWSEvents.PutEvents",
@@ -173,7 +162,7 @@ describe("rejected events", () => {
     expect(body.FailedEntryCount).toBe(1);
     expect(body.Entries[0]).toMatchObject({ ErrorCode: "MalformedDetail" });
     expect(body.Entries[1]?.EventId).toBeTruthy();
-    await system.runtime.idle();
+    await local.system.runtime.idle();
     expect(await casesOf(waybillNo)).toHaveLength(1);
   });
 });
@@ -185,24 +174,24 @@ describe("events that open cases only sometimes", () => {
       ...damaged(waybillNo, { eventId: `${waybillNo}-attempt-${n}` }),
       attempt: n,
     });
-    await system.publish([{ detailType: "Delivery Attempt Failed", detail: attempt(1) }]);
-    await system.runtime.idle();
+    await local.system.publish([{ detailType: "Delivery Attempt Failed", detail: attempt(1) }]);
+    await local.system.runtime.idle();
     expect(await casesOf(waybillNo)).toHaveLength(0);
 
-    await system.publish([{ detailType: "Delivery Attempt Failed", detail: attempt(2) }]);
-    await system.runtime.idle();
+    await local.system.publish([{ detailType: "Delivery Attempt Failed", detail: attempt(2) }]);
+    await local.system.runtime.idle();
     expect(await casesOf(waybillNo)).toMatchObject([{ category: "delay", team: "delivery-ops" }]);
   });
 
   it("opens no case for a delivered parcel", async () => {
     const waybillNo = newWaybill();
-    await system.publish([
+    await local.system.publish([
       {
         detailType: "Parcel Delivered",
         detail: { ...damaged(waybillNo), deliveredAt: "2026-11-23T12:00:00+08:00" },
       },
     ]);
-    await system.runtime.idle();
+    await local.system.runtime.idle();
     expect(await casesOf(waybillNo)).toHaveLength(0);
   });
 });

@@ -8,6 +8,7 @@ import {
   PutEventsCommand,
   type PutEventsResultEntry,
 } from "@aws-sdk/client-eventbridge";
+import { afterAll, beforeAll, expect } from "vitest";
 import { issueToken } from "#infra/local/local-auth.ts";
 import { type LocalRuntime, startLocalRuntime } from "#infra/local/runtime.ts";
 
@@ -89,5 +90,36 @@ export function damaged(waybillNo: string, overrides: Record<string, unknown> = 
     description: "carton crushed",
     declaredValue: 120,
     ...overrides,
+  };
+}
+
+/**
+ * One local system for the test file: started before its tests, stopped after, with an ops
+ * token (ops read every team's cases) and a lookup of a waybill's cases through the API.
+ */
+export function useLocalSystem() {
+  let system: LocalSystem | undefined;
+  let ops = "";
+  beforeAll(async () => {
+    system = await startLocalSystem();
+    ops = await system.token("ops-1", ["ops"]);
+  });
+  afterAll(() => system?.stop());
+  const started = () => {
+    if (!system) throw new Error("The local system starts in beforeAll");
+    return system;
+  };
+  return {
+    get system() {
+      return started();
+    },
+    get ops() {
+      return ops;
+    },
+    async casesOf(waybillNo: string): Promise<any[]> {
+      const response = await started().get(`/v1/cases?waybillNo=${waybillNo}`, ops);
+      expect(response.status).toBe(200);
+      return response.body.items;
+    },
   };
 }

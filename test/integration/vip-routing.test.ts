@@ -1,34 +1,23 @@
 // A VIP customer's case goes to their dedicated agent (in a fresh system, so no other test has
 // used up that agent's capacity first).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { damaged, type LocalSystem, newWaybill, startLocalSystem } from "./local-system.ts";
+import { describe, expect, it } from "vitest";
+import { damaged, newWaybill, useLocalSystem } from "./local-system.ts";
 
-let system: LocalSystem;
-let ops: string;
+const local = useLocalSystem();
 
-beforeAll(async () => {
-  system = await startLocalSystem();
-  ops = await system.token("ops-1", ["ops"]);
-});
-afterAll(() => system?.stop());
-
-async function casesOf(waybillNo: string) {
-  const response = await system.get(`/v1/cases?waybillNo=${waybillNo}`, ops);
-  expect(response.status).toBe(200);
-  return response.body.items as any[];
-}
+const casesOf = local.casesOf;
 
 describe("routing", () => {
   it("gives a VIP customer's lost parcel to their dedicated agent, as severe and urgent", async () => {
     // A regular case first: agent-claims-1 now has more open cases than agent-claims-2, so only
     // the dedicated-agent rule can send the VIP's case to agent-claims-1.
     const first = newWaybill();
-    await system.publish([{ detailType: "Parcel Damaged", detail: damaged(first) }]);
-    await system.runtime.idle();
+    await local.system.publish([{ detailType: "Parcel Damaged", detail: damaged(first) }]);
+    await local.system.runtime.idle();
     expect((await casesOf(first))[0].assignee).toBe("agent-claims-1");
 
     const waybillNo = newWaybill();
-    await system.publish([
+    await local.system.publish([
       {
         detailType: "Parcel Lost",
         detail: {
@@ -38,7 +27,7 @@ describe("routing", () => {
         },
       },
     ]);
-    await system.runtime.idle();
+    await local.system.runtime.idle();
     expect((await casesOf(waybillNo))[0]).toMatchObject({
       category: "loss",
       severity: "severe",
