@@ -32,6 +32,3 @@ export const upstreamBase = z.object({
   courierId: z.string().min(1).max(128).optional(),
   region: z.string().min(1).max(128).optional(),
 });
-
-export type UpstreamBase = z.infer<typeof upstreamBase>;
-export type Customer = z.infer<typeof customer>;

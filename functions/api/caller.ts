@@ -32,9 +32,3 @@ function groupsOf(claim: unknown): string[] {
     .split(/[\s,]+/)
     .filter(Boolean);
 }
-
-export function requireRole(caller: Caller, ...roles: Role[]): void {
-  if (!roles.some((role) => caller.roles.includes(role))) {
-    throw new HttpError(403, "Forbidden", `This needs one of the groups: ${roles.join(", ")}`);
-  }
-}

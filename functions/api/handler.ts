@@ -1,12 +1,13 @@
 // api: the agents' HTTP API (API Gateway HTTP API, payload 2.0, JWT-authorized under /v1).
 // Routes are declared in infra/topology.ts; this file maps each to its implementation.
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy from "@middy/core";
 import httpRouterHandler, { type Route } from "@middy/http-router";
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { routes } from "#infra/topology.ts";
 import { InvalidCursorError } from "#shared/adapters/cursor.ts";
-import { logger } from "#shared/adapters/powertools.ts";
+import { logger, tracer } from "#shared/adapters/powertools.ts";
 import { callerOf } from "./caller.ts";
 import { HttpError, type HttpResult, json, problem } from "./http.ts";
 import type { ApiRequest } from "./request.ts";
@@ -69,6 +70,7 @@ export const handler = middy(
     },
   }),
 )
+  .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger))
   .use({
     onError: async (request) => {

@@ -4,6 +4,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { tracer } from "./powertools.ts";
 
 let rawDynamo: DynamoDBClient | undefined;
 let dynamo: DynamoDBDocumentClient | undefined;
@@ -19,16 +20,16 @@ export function dynamoDocumentClient(): DynamoDBDocumentClient {
 
 /** The raw client, for libraries (Powertools idempotency) that take one. */
 export function dynamoClient(): DynamoDBClient {
-  rawDynamo ??= new DynamoDBClient({});
+  rawDynamo ??= tracer.captureAWSv3Client(new DynamoDBClient({}));
   return rawDynamo;
 }
 
 export function eventBridgeClient(): EventBridgeClient {
-  eventBridge ??= new EventBridgeClient({});
+  eventBridge ??= tracer.captureAWSv3Client(new EventBridgeClient({}));
   return eventBridge;
 }
 
 export function sqsClient(): SQSClient {
-  sqs ??= new SQSClient({});
+  sqs ??= tracer.captureAWSv3Client(new SQSClient({}));
   return sqs;
 }

@@ -199,10 +199,6 @@ export interface TimelineEntryInput {
   readonly data?: Record<string, unknown>;
 }
 
-export interface TimelineEntry extends TimelineEntryInput {
-  readonly caseId: string;
-}
-
 /** Adds the entry once; returns false when an entry with the same key and time already exists. */
 export function addTimelineEntry(caseId: string, entry: TimelineEntryInput): Promise<boolean> {
   return putIfAbsent(config.casesTable(), {

@@ -111,13 +111,3 @@ export interface CaseFacts {
   readonly lastScanAt?: string;
   readonly lastLocation?: string;
 }
-
-/** Statuses in which a case is still being worked (a new trigger attaches instead of opening another). */
-export const OPEN_STATUSES: readonly CaseStatus[] = [
-  "new",
-  "queued",
-  "assigned",
-  "in_progress",
-  "waiting",
-  "reopened",
-];
