@@ -10,7 +10,7 @@ import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import { envNames, type FunctionSpec, type TableSpec } from "../topology.ts";
+import { envNames, type FunctionSpec, type TableSpec } from "#infra/topology.ts";
 
 const TABLE_ACTIONS = [
   "GetItem",
@@ -57,6 +57,8 @@ export class CareFunction extends NodejsFunction {
         format: OutputFormat.ESM,
         minify: true,
         sourceMap: true,
+        // Stack traces need the mappings, not a copy of every source file (a smaller map loads faster).
+        sourcesContent: false,
         bundleAwsSDK: true,
         mainFields: ["module", "main"],
         // Some dependencies still `require` Node built-ins; ESM bundles need a require.

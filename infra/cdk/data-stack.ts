@@ -5,7 +5,7 @@ import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/
 import { EventBus } from "aws-cdk-lib/aws-events";
 import { Key } from "aws-cdk-lib/aws-kms";
 import type { Construct } from "constructs";
-import { tables } from "../topology.ts";
+import { tables } from "#infra/topology.ts";
 
 export interface DataStackProps extends StackProps {
   readonly busName: string;

@@ -1,19 +1,26 @@
-// cdk-nag (AwsSolutions) findings that are deliberate choices or false positives, each with its reason.
+// cdk-nag findings (AwsSolutions and Serverless packs) that are deliberate choices or false
+// positives, each with its reason. The `<Pack>::` prefix keeps them in the validation report as
+// acknowledged (with the reason) instead of hiding them.
 import { Validations } from "aws-cdk-lib";
 import type { IConstruct } from "constructs";
+import { functions, queues, routes } from "#infra/topology.ts";
 import type { ServiceStack } from "./service-stack.ts";
 
+const NODE_22 =
+  "nodejs22.x is deliberate: the code is built and tested on Node 20/22, not yet on 24 (see README)";
+
 function acknowledge(scope: IConstruct, id: string, reason: string): void {
-  Validations.of(scope).acknowledge({ id: `AwsSolutions::${id}`, reason });
+  const pack = id.slice(0, id.indexOf("-"));
+  Validations.of(scope).acknowledge({ id: `${pack}::${id}`, reason });
 }
 
 export function acknowledgeNagFindings(service: ServiceStack): void {
-  for (const fn of service.functions.values()) {
-    acknowledge(
-      fn,
-      "AwsSolutions-L1",
-      "nodejs22.x is deliberate: the code is built and tested on Node 20/22 (see README)",
-    );
+  const consumers = new Set(queues.map((q) => q.consumer));
+  for (const spec of functions) {
+    const fn = service.functions.get(spec.name);
+    if (!fn) continue;
+    acknowledge(fn, "AwsSolutions-L1", NODE_22);
+    acknowledge(fn, "Serverless-LambdaLatestVersion", NODE_22);
     acknowledge(
       fn,
       "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
@@ -24,22 +31,42 @@ export function acknowledgeNagFindings(service: ServiceStack): void {
       "AwsSolutions-IAM5[Resource::*]",
       "X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions",
     );
+    for (const action of ["kms:ReEncrypt*", "kms:GenerateDataKey*"]) {
+      acknowledge(
+        fn,
+        `AwsSolutions-IAM5[Action::${action}]`,
+        "CDK's grant for the tables' customer-managed key; scoped to that one key",
+      );
+    }
     acknowledge(
       fn,
-      "AwsSolutions-IAM5[Action::kms:ReEncrypt*]",
-      "CDK's table grant for the customer-managed key; scoped to that one key",
+      "Serverless-LambdaDLQ",
+      consumers.has(spec.name)
+        ? "False positive: a function DLQ only catches async invocations; SQS-triggered, its failed messages go to the source queue's redrive DLQ"
+        : "False positive: a function DLQ only catches async invocations; API Gateway invokes it synchronously and the caller sees the error",
     );
+    if (consumers.has(spec.name)) {
+      acknowledge(
+        fn,
+        "Serverless-LambdaEventSourceMappingDestination",
+        "False positive: on-failure destinations exist only for stream and Kafka sources; SQS failures go to the queue's redrive DLQ",
+      );
+    }
+  }
+  for (const { deadLetterQueue } of service.queues.values()) {
     acknowledge(
-      fn,
-      "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
-      "CDK's table grant for the customer-managed key; scoped to that one key",
+      deadLetterQueue,
+      "Serverless-SQSRedrivePolicy",
+      "A dead-letter queue is the end of the line: its alarm pages ops, who fix and redrive by hand",
     );
   }
-  const health = service.node.tryFindChild("HttpApi")?.node.tryFindChild("GET--health");
-  if (health)
-    acknowledge(
-      health,
-      "AwsSolutions-APIG4",
-      "GET /health is a public liveness probe; it reads nothing",
-    );
+  for (const route of routes.filter((r) => !r.auth)) {
+    const construct = service.routes.get(`${route.method} ${route.path}`);
+    if (construct)
+      acknowledge(
+        construct,
+        "AwsSolutions-APIG4",
+        `${route.method} ${route.path} is deliberately public in the topology (auth: false)`,
+      );
+  }
 }

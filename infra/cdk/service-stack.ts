@@ -1,9 +1,11 @@
 // Stateless resources, generated from the topology: queues with DLQs and alarms, functions,
 // EventBridge rules into the queues, the HTTP API with a Cognito JWT authorizer.
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import {
   HttpApi,
   HttpMethod,
+  type HttpRoute,
   HttpStage,
   LogGroupLogDestination,
 } from "aws-cdk-lib/aws-apigatewayv2";
@@ -12,19 +14,19 @@ import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations
 import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import {
   AccountRecovery,
-  CfnUserPoolGroup,
   FeaturePlan,
   Mfa,
+  StandardThreatProtectionMode,
   UserPool,
 } from "aws-cdk-lib/aws-cognito";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
-import { type IEventBus, Rule } from "aws-cdk-lib/aws-events";
+import { type EventPattern, type IEventBus, Rule } from "aws-cdk-lib/aws-events";
 import { SqsQueue } from "aws-cdk-lib/aws-events-targets";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import { functions, queues, routes, rules, tables } from "../topology.ts";
+import { envNames, functions, queues, routes, rules, tables } from "#infra/topology.ts";
 import { CareFunction } from "./care-function.ts";
 import { pascal } from "./data-stack.ts";
 
@@ -37,9 +39,26 @@ export interface ServiceStackProps extends StackProps {
 
 export const USER_GROUPS = ["agents", "supervisors", "ops", "admins"] as const;
 
+/** One JSON line per request, without personal data (no caller IP, no claims). */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: "$context.requestId",
+    requestTime: "$context.requestTime",
+    routeKey: "$context.routeKey",
+    status: "$context.status",
+    responseLength: "$context.responseLength",
+    latencyMs: "$context.responseLatency",
+    integrationLatencyMs: "$context.integrationLatency",
+    integrationError: "$context.integrationErrorMessage",
+    authorizerError: "$context.authorizer.error",
+  }),
+);
+
 export class ServiceStack extends Stack {
   readonly functions = new Map<string, CareFunction>();
   readonly queues = new Map<string, { queue: Queue; deadLetterQueue: Queue }>();
+  /** HTTP routes by route key (`GET /v1/cases`). */
+  readonly routes = new Map<string, HttpRoute>();
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -86,6 +105,8 @@ export class ServiceStack extends Stack {
       const fn = new CareFunction(this, `${pascal(spec.name)}Function`, {
         spec,
         rootDir: props.rootDir,
+        // Set on every function, as the local runtime does: the source integrators publish under.
+        environment: { [envNames.upstreamSource]: props.upstreamSource },
       });
       for (const tableName of spec.tables) {
         const tableSpec = required(
@@ -128,7 +149,8 @@ export class ServiceStack extends Stack {
       new Rule(this, `${pascal(spec.name)}Rule`, {
         eventBus: bus,
         description: spec.description,
-        eventPattern: spec.pattern as never,
+        // The topology writes patterns in EventBridge JSON; CDK passes unknown keys through as-is.
+        eventPattern: spec.pattern as EventPattern,
         targets: [
           new SqsQueue(queue, {
             deadLetterQueue,
@@ -154,14 +176,13 @@ export class ServiceStack extends Stack {
       mfa: Mfa.REQUIRED, // agents see customers' personal data
       mfaSecondFactor: { sms: false, otp: true },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
+      // Plus plan for threat protection: adaptive authentication and compromised-credential checks.
       featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const group of USER_GROUPS) {
-      new CfnUserPoolGroup(this, `${pascal(group)}Group`, {
-        userPoolId: userPool.userPoolId,
-        groupName: group,
-      });
+      userPool.addGroup(`${pascal(group)}Group`, { groupName: group });
     }
     const client = userPool.addClient("FrontEnd", {
       authFlows: { userSrp: true },
@@ -169,6 +190,7 @@ export class ServiceStack extends Stack {
     });
     const authorizer = new HttpUserPoolAuthorizer("CognitoAuthorizer", userPool, {
       userPoolClients: [client],
+      identitySource: ["$request.header.Authorization"],
     });
 
     const api = new HttpApi(this, "HttpApi", {
@@ -184,7 +206,10 @@ export class ServiceStack extends Stack {
       stageName: "$default",
       autoDeploy: true,
       throttle: { rateLimit: 200, burstLimit: 400 },
-      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: ACCESS_LOG_FORMAT,
+      },
     });
 
     const integrations = new Map<string, HttpLambdaIntegration>();
@@ -197,12 +222,13 @@ export class ServiceStack extends Stack {
         );
         integrations.set(route.function, integration);
       }
-      api.addRoutes({
+      const [created] = api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration,
         ...(route.auth ? { authorizer } : {}),
       });
+      this.routes.set(`${route.method} ${route.path}`, required(created, route.path));
     }
 
     new CfnOutput(this, "ApiUrl", { value: api.apiEndpoint });

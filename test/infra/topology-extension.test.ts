@@ -1,0 +1,88 @@
+// Adding a function, a queue, a rule and routes is one entry each in the topology, and no CDK
+// change: with an extended topology the app wires everything and cdk-nag stays clean.
+import { App } from "aws-cdk-lib";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { describe, expect, it, vi } from "vitest";
+import type * as Topology from "#infra/topology.ts";
+import { noBundling } from "./synth.ts";
+
+vi.mock("#infra/topology.ts", async (importOriginal) => {
+  const original = await importOriginal<typeof Topology>();
+  const followUp: Topology.FunctionSpec = {
+    name: "follow-up",
+    // Any existing module: bundling is skipped, but NodejsFunction checks that the entry exists.
+    entry: "functions/api/handler.ts",
+    description: "Follow-up test function",
+    memoryMb: 256,
+    timeoutSeconds: 15,
+    tables: ["cases"],
+    publishes: false,
+  };
+  return {
+    ...original,
+    functions: [...original.functions, followUp],
+    queues: [
+      ...original.queues,
+      {
+        name: "follow-up",
+        consumer: "follow-up",
+        batchSize: 5,
+        maxBatchingWindowSeconds: 2,
+        visibilityTimeoutSeconds: 90,
+        maxReceiveCount: 4,
+        retentionDays: 7,
+      },
+    ],
+    rules: (source?: string) => [
+      ...original.rules(source),
+      {
+        name: "case-resolved-to-follow-up",
+        description: "Test rule",
+        pattern: { source: [original.DOMAIN_EVENT_SOURCE], "detail-type": ["Case Resolved"] },
+        targetQueue: "follow-up",
+      },
+    ],
+    routes: [
+      ...original.routes,
+      { method: "POST", path: "/v1/cases/{caseId}/follow-ups", function: "api", auth: true },
+      { method: "GET", path: "/version", function: "api", auth: false },
+    ],
+  } satisfies typeof Topology;
+});
+
+describe("an extended topology", () => {
+  it("is deployed without any CDK change, and cdk-nag stays clean", async () => {
+    const { buildApp } = await import("#infra/cdk/app.ts");
+    const app = new App({ context: noBundling });
+    const { service: stack } = buildApp(app);
+    expect(() => app.synth()).not.toThrow();
+    const service = Template.fromStack(stack);
+
+    service.resourceCountIs("AWS::Lambda::Function", 5);
+    service.hasResourceProperties("AWS::Lambda::Function", {
+      Description: "Follow-up test function",
+      Runtime: "nodejs22.x",
+      MemorySize: 256,
+    });
+    service.hasResourceProperties("AWS::SQS::Queue", {
+      VisibilityTimeout: 90,
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 4 },
+    });
+    service.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      BatchSize: 5,
+      MaximumBatchingWindowInSeconds: 2,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+    });
+    service.hasResourceProperties("AWS::Events::Rule", {
+      EventPattern: { source: ["courier.care"], "detail-type": ["Case Resolved"] },
+    });
+    service.hasResourceProperties("AWS::ApiGatewayV2::Route", {
+      RouteKey: "POST /v1/cases/{caseId}/follow-ups",
+      AuthorizationType: "JWT",
+    });
+    service.hasResourceProperties("AWS::ApiGatewayV2::Route", {
+      RouteKey: "GET /version",
+      AuthorizationType: "NONE",
+    });
+  });
+});
