@@ -1,12 +1,25 @@
-// EventBridge event patterns, with EventBridge's semantics, for the local bus.
-// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html
-// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
-//
-// Both the pattern and the event are flattened to dotted paths of leaf values (arrays
-// contribute each element), which is how EventBridge treats `{"a":{"b":…}}` and `{"a.b":…}`
-// alike and matches any element of an array. A pattern matches when every path of one of its
-// `$or` branches has a matcher that accepts one of the event's leaf values at that path.
-// Checked against ../shared/conformance/eventbridge-patterns (test/unit/local/event-pattern.test.ts).
+/**
+ * EventBridge event patterns for the local bus, with EventBridge's semantics.
+ *
+ * Sources, in order of authority:
+ * - https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html
+ * - https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+ * - https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-arrays.html
+ * - where the docs are silent, aws/event-ruler, the matching library EventBridge is built on:
+ *   JsonRuleCompiler (what is rejected), CIDR (address ranges), WildcardParser and
+ *   MachineComplexityEvaluator ("rule is too complex", per-rule maximum 10), and
+ *   rulesForJSONEvent (fields of objects in an array must come from the same element).
+ * - ../shared/conformance/eventbridge-patterns, answered by EventBridge's TestEventPattern and
+ *   checked by test/unit/local/event-pattern.test.ts. Where it differs from event-ruler (empty
+ *   objects are accepted), it wins.
+ *
+ * How it works. A pattern compiles to branches, one per combination of `$or` alternatives. A
+ * branch is a list of field conditions keyed by dotted path: {"a":{"b":…}} and {"a.b":…} are the
+ * same path, as in EventBridge. The event flattens to the leaf values at each dotted path, each
+ * leaf remembering which element of which array it sits in. A branch matches when each of its
+ * conditions accepts one leaf (or the field's absence, for `exists: false`) and the chosen leaves
+ * agree on the element of every array they share.
+ */
 
 export class InvalidEventPatternError extends Error {
   constructor(reason: string) {
@@ -15,11 +28,6 @@ export class InvalidEventPatternError extends Error {
   }
 }
 
-type Leaf = string | number | boolean | null;
-type Matcher = (values: readonly Leaf[]) => boolean;
-/** One alternative of the pattern: every path must match. */
-type Branch = ReadonlyMap<string, Matcher>;
-
 /** Throws InvalidEventPatternError with a clear reason when EventBridge would reject the pattern. */
 export function validateEventPattern(pattern: unknown): void {
   compile(pattern);
@@ -27,330 +35,639 @@ export function validateEventPattern(pattern: unknown): void {
 
 /** True when `event` (a whole EventBridge event: source, detail-type, detail, …) matches. */
 export function matchesEventPattern(pattern: unknown, event: unknown): boolean {
-  const values = flattenEvent(event);
-  return compile(pattern).some((branch) =>
-    [...branch].every(([path, matcher]) => matcher(values.get(path) ?? [])),
+  const fields = flattenEvent(event);
+  return compile(pattern).some((branch) => matchesBranch(branch, fields));
+}
+
+// ---- the compiled pattern ------------------------------------------------------------------
+
+type Leaf = string | number | boolean | null;
+type LeafTest = (value: Leaf) => boolean;
+type StringTest = (value: string) => boolean;
+
+/** One entry of a field's array of alternatives. */
+interface Alternative {
+  readonly accepts: LeafTest;
+  /** `{"exists": false}`: the field's absence matches. */
+  readonly acceptsAbsence?: boolean;
+  /** A wildcard string set, counted towards the rule's complexity. */
+  readonly wildcard?: WildcardSet;
+}
+
+interface FieldCondition {
+  readonly path: string;
+  /** The alternatives as written; equal sources share a state in event-ruler's rule machine. */
+  readonly source: readonly unknown[];
+  readonly accepts: LeafTest;
+  readonly acceptsAbsence: boolean;
+  readonly wildcards: readonly WildcardSet[];
+}
+
+type Branch = readonly FieldCondition[];
+
+const compiled = new WeakMap<object, readonly Branch[]>();
+
+function compile(pattern: unknown): readonly Branch[] {
+  if (!isObject(pattern)) throw invalid("the pattern must be a JSON object");
+  let branches = compiled.get(pattern);
+  if (!branches) {
+    branches = compileObject(pattern, "", false);
+    checkWildcardComplexity(branches);
+    compiled.set(pattern, branches);
+  }
+  return branches;
+}
+
+/** Field names event-ruler reserves inside `$or` (Constants.RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP). */
+const RESERVED_IN_OR = new Set([
+  ...["exactly", "equals-ignore-case", "prefix", "suffix", "anything-but", "exists", "wildcard"],
+  ...["numeric", "cidr", "=", "<", "<=", ">", ">=", "regex", "not-wildcard"],
+  ...["not-equals-ignore-case", "date-after", "date-on-or-after", "date-before"],
+  ...["date-on-or-before", "in-date-range", "ip-address-in-range", "ip-address-not-in-range"],
+]);
+
+/** An object of the pattern: every key must match (AND); `$or` forks the branches. */
+function compileObject(
+  object: Record<string, unknown>,
+  prefix: string,
+  insideOr: boolean,
+): Branch[] {
+  let branches: Branch[] = [[]];
+  for (const [key, value] of Object.entries(object)) {
+    if (key === "$or") {
+      branches = combine(branches, compileOr(value, prefix));
+      continue;
+    }
+    if (insideOr && RESERVED_IN_OR.has(key)) {
+      throw invalid(`"${key}" is a reserved word and cannot be a field name inside $or`);
+    }
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (Array.isArray(value)) branches = combine(branches, [[compileField(path, value)]]);
+    else if (isObject(value)) branches = combine(branches, compileObject(value, path, insideOr));
+    else throw invalid(`"${key}" must be an object or an array`);
+  }
+  return branches;
+}
+
+function compileOr(value: unknown, prefix: string): Branch[] {
+  if (!Array.isArray(value)) throw invalid("$or must be followed by an array");
+  if (!value.every(isObject)) throw invalid("$or takes only JSON objects");
+  if (value.length < 2) throw invalid("$or needs at least 2 objects");
+  return value.flatMap((alternative) => compileObject(alternative, prefix, true));
+}
+
+/** Every pairing of a branch with an addition; a path written twice keeps its last condition. */
+function combine(branches: readonly Branch[], additions: readonly Branch[]): Branch[] {
+  return branches.flatMap((branch) =>
+    additions.map((addition) => {
+      const byPath = new Map(branch.map((condition) => [condition.path, condition]));
+      for (const condition of addition) byPath.set(condition.path, condition);
+      return [...byPath.values()];
+    }),
   );
 }
 
-// ---- compiling the pattern ----------------------------------------------------------------
-
-const cache = new WeakMap<object, Branch[]>();
-
-function compile(pattern: unknown): Branch[] {
-  if (!isObject(pattern)) throw new InvalidEventPatternError("the pattern must be a JSON object");
-  const cached = cache.get(pattern);
-  if (cached) return cached;
-  const branches = compileObject(pattern, "");
-  cache.set(pattern, branches);
-  return branches;
+/** A field's array of alternatives (OR). */
+function compileField(path: string, source: readonly unknown[]): FieldCondition {
+  if (source.length === 0) throw invalid(`"${path}": empty arrays are not allowed`);
+  const alternatives = source.map((alternative) => compileAlternative(alternative, path));
+  return {
+    path,
+    source,
+    accepts: (value) => alternatives.some((alternative) => alternative.accepts(value)),
+    acceptsAbsence: alternatives.some((alternative) => alternative.acceptsAbsence === true),
+    wildcards: alternatives.flatMap((alternative) => alternative.wildcard ?? []),
+  };
 }
 
-function compileObject(pattern: Record<string, unknown>, prefix: string): Branch[] {
-  let branches: Map<string, Matcher>[] = [new Map()];
-  for (const [key, value] of Object.entries(pattern)) {
-    if (key === "$or") {
-      if (!Array.isArray(value) || value.length < 2 || !value.every(isObject)) {
-        throw new InvalidEventPatternError("$or must be an array of at least two objects");
-      }
-      const alternatives = value.flatMap((alternative) => compileObject(alternative, prefix));
-      branches = branches.flatMap((branch) =>
-        alternatives.map((alt) => new Map([...branch, ...alt])),
-      );
-      continue;
-    }
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (Array.isArray(value)) {
-      const matcher = compileMatchers(value, path);
-      for (const branch of branches) branch.set(path, matcher);
-    } else if (isObject(value)) {
-      const nested = compileObject(value, path);
-      branches = branches.flatMap((branch) => nested.map((n) => new Map([...branch, ...n])));
-    } else {
-      throw new InvalidEventPatternError(
-        `"${path}" must be an array of values or an object, got ${JSON.stringify(value)}`,
-      );
-    }
-  }
-  return branches;
+function compileAlternative(alternative: unknown, path: string): Alternative {
+  if (isObject(alternative)) return compileOperator(alternative, path);
+  if (typeof alternative === "string") return { accepts: exactString(alternative) };
+  if (isLeaf(alternative)) return { accepts: (value) => value === alternative };
+  throw invalid(`"${path}": a match value must be a string, number, true, false, null or operator`);
 }
 
-/** An array of alternatives: literal values and operator objects. */
-function compileMatchers(alternatives: unknown[], path: string): Matcher {
-  if (alternatives.length === 0) throw new InvalidEventPatternError(`"${path}" has an empty array`);
-  const matchers = alternatives.map((alternative) => compileMatcher(alternative, path));
-  return (values) => matchers.some((matcher) => matcher(values));
+/** A string; one that is an IP address matches every spelling of that address (CIDR.ipToRangeIfPossible). */
+function exactString(text: string): LeafTest {
+  const address = parseIp(text);
+  if (!address) return (value) => value === text;
+  return (value) => typeof value === "string" && sameAddress(parseIp(value), address);
 }
 
-function compileMatcher(alternative: unknown, path: string): Matcher {
-  if (!isObject(alternative)) {
-    if (Array.isArray(alternative))
-      throw new InvalidEventPatternError(`"${path}" nests an array in an array`);
-    const literal = alternative as Leaf;
-    return (values) => values.some((value) => equalLeaves(value, literal));
-  }
-  const entries = Object.entries(alternative);
-  if (entries.length !== 1)
-    throw new InvalidEventPatternError(`"${path}": an operator object has exactly one key`);
-  const [operator, operand] = entries[0] as [string, unknown];
+function compileOperator(object: Record<string, unknown>, path: string): Alternative {
+  const [operator, operand] = onlyEntry(object, `"${path}"`);
   const where = `"${path}" ${operator}`;
   switch (operator) {
     case "prefix":
-      return anyString(stringTest(operand, where, (v, p) => v.startsWith(p), true));
     case "suffix":
-      return anyString(stringTest(operand, where, (v, s) => v.endsWith(s), true));
-    case "equals-ignore-case":
-      return anyString(ignoreCase(requireString(operand, where), (v, s) => v === s));
-    case "wildcard":
-      return anyString(wildcard(requireString(operand, where), where));
+      return { accepts: onStrings(affixTest(operand, where, operator)) };
+    case "equals-ignore-case": {
+      const text = requireString(operand, where);
+      return { accepts: onStrings((value) => equalsIgnoringCase(value, text)) };
+    }
+    case "wildcard": {
+      const tokens = wildcardTokens(requireString(operand, where), where);
+      return { accepts: onStrings(wildcardTest(tokens)), wildcard: wildcardSet("plain", [tokens]) };
+    }
     case "numeric":
-      return anyNumber(numericRange(operand, where));
+      return { accepts: onNumbers(numericRange(operand, where)) };
     case "exists":
-      if (typeof operand !== "boolean")
-        throw new InvalidEventPatternError(`${where} takes true or false`);
-      return (values) => values.length > 0 === operand;
+      return exists(operand, where);
     case "cidr":
-      return anyString(cidr(operand, where));
+      return { accepts: onStrings(cidrTest(operand, where)) };
     case "anything-but":
       return anythingBut(operand, where);
     default:
-      throw new InvalidEventPatternError(
-        `unknown operator ${JSON.stringify(operator)} at "${path}" (operators are lower case)`,
+      throw invalid(
+        `unrecognized match type "${operator}" at "${path}" (operators are lower case)`,
       );
   }
 }
 
-// ---- operators -----------------------------------------------------------------------------
+// ---- string operators ----------------------------------------------------------------------
 
-type StringTest = (value: string) => boolean;
+const onStrings =
+  (test: StringTest): LeafTest =>
+  (value) =>
+    typeof value === "string" && test(value);
 
-const anyString =
-  (test: StringTest): Matcher =>
-  (values) =>
-    values.some((value) => typeof value === "string" && test(value));
+type Side = "prefix" | "suffix";
 
-const anyNumber =
-  (test: (value: number) => boolean): Matcher =>
-  (values) =>
-    values.some((value) => typeof value === "number" && test(value));
-
-function requireString(operand: unknown, where: string): string {
-  if (typeof operand !== "string") throw new InvalidEventPatternError(`${where} takes a string`);
-  return operand;
+function hasAffix(value: string, affix: string, side: Side): boolean {
+  return side === "prefix" ? value.startsWith(affix) : value.endsWith(affix);
 }
 
-/** `prefix`/`suffix`: a string, or `{ "equals-ignore-case": string }`. */
-function stringTest(
-  operand: unknown,
-  where: string,
-  test: (value: string, operand: string) => boolean,
-  allowEmpty: boolean,
-): StringTest {
-  if (isObject(operand)) {
-    const keys = Object.keys(operand);
-    if (keys.length !== 1 || keys[0] !== "equals-ignore-case") {
-      throw new InvalidEventPatternError(
-        `${where} takes a string or {"equals-ignore-case": string}`,
-      );
-    }
-    return ignoreCase(requireString(operand["equals-ignore-case"], where), test);
+/** `prefix`/`suffix`: a string (empty allowed), or `{"equals-ignore-case": string}`. */
+function affixTest(operand: unknown, where: string, side: Side): StringTest {
+  if (!isObject(operand)) {
+    const affix = requireString(operand, where);
+    return (value) => hasAffix(value, affix, side);
   }
-  const text = requireString(operand, where);
-  if (!allowEmpty && text === "") throw new InvalidEventPatternError(`${where} must not be empty`);
-  return (value) => test(value, text);
+  const [inner, text] = onlyEntry(operand, where);
+  if (inner !== "equals-ignore-case") throw invalid(`${where} does not take "${inner}"`);
+  const affix = [...requireString(text, `${where} equals-ignore-case`)];
+  return (value) => {
+    const chars = [...value];
+    const start = side === "prefix" ? 0 : chars.length - affix.length;
+    return start >= 0 && sameCharsIgnoringCase(chars.slice(start, start + affix.length), affix);
+  };
 }
 
-function ignoreCase(
-  operand: string,
-  test: (value: string, operand: string) => boolean,
-): StringTest {
-  const folded = operand.toLowerCase();
-  return (value) => test(value.toLowerCase(), folded);
+function equalsIgnoringCase(value: string, pattern: string): boolean {
+  return sameCharsIgnoringCase([...value], [...pattern]);
 }
 
-const MAX_WILDCARDS = 5;
+/** Character by character, as event-ruler folds case: each pattern character, its lower and its upper case. */
+function sameCharsIgnoringCase(value: readonly string[], pattern: readonly string[]): boolean {
+  return (
+    value.length === pattern.length &&
+    pattern.every((char, i) => caseVariants(char).includes(value[i] as string))
+  );
+}
 
-/** `*` matches any run of characters; `\*` is a literal star; `**` is not allowed. */
-function wildcard(pattern: string, where: string): StringTest {
-  if (/(?<!\\)\*\*/.test(pattern))
-    throw new InvalidEventPatternError(`${where} must not contain consecutive wildcards`);
-  const stars = pattern.match(/(?<!\\)\*/g)?.length ?? 0;
-  if (stars > MAX_WILDCARDS)
-    throw new InvalidEventPatternError(
-      `${where} is too complex (more than ${MAX_WILDCARDS} wildcards)`,
-    );
-  let source = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i] as string;
-    if (char === "\\" && (pattern[i + 1] === "*" || pattern[i + 1] === "\\")) {
-      source += escapeRegExp(pattern[i + 1] as string);
+function caseVariants(char: string): string[] {
+  return [char, char.toLowerCase(), char.toUpperCase()].filter(
+    (variant) => [...variant].length === 1,
+  );
+}
+
+// ---- wildcard ------------------------------------------------------------------------------
+
+/** Token for an unescaped `*`; every other token is a UTF-8 byte. */
+const STAR = -1;
+const ASTERISK = 0x2a;
+const BACKSLASH = 0x5c;
+
+/** The string as event-ruler's WildcardParser reads it: `\*` and `\\` are literal, `**` and other escapes are errors. */
+function wildcardTokens(text: string, where: string): number[] {
+  const bytes = [...new TextEncoder().encode(text)];
+  const tokens: number[] = [];
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    const next = bytes[i + 1];
+    if (byte === ASTERISK) {
+      if (next === ASTERISK) throw invalid(`${where}: consecutive wildcard characters at pos ${i}`);
+      tokens.push(STAR);
+    } else if (byte === BACKSLASH) {
+      if (next !== ASTERISK && next !== BACKSLASH)
+        throw invalid(`${where}: invalid escape character at pos ${i}`);
+      tokens.push(next);
       i++;
-    } else if (char === "*") source += "[\\s\\S]*";
-    else source += escapeRegExp(char);
+    } else {
+      tokens.push(byte as number);
+    }
   }
+  return tokens;
+}
+
+function wildcardTest(tokens: readonly number[]): StringTest {
+  const decoder = new TextDecoder();
+  let source = "";
+  let literal: number[] = [];
+  const flushLiteral = () => {
+    source += escapeRegExp(decoder.decode(new Uint8Array(literal)));
+    literal = [];
+  };
+  for (const token of tokens) {
+    if (token !== STAR) literal.push(token);
+    else {
+      flushLiteral();
+      source += "[\\s\\S]*";
+    }
+  }
+  flushLiteral();
   const regex = new RegExp(`^${source}$`);
   return (value) => regex.test(value);
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-const LOWER = new Set([">", ">="]);
-const UPPER = new Set(["<", "<="]);
+// ---- numeric -------------------------------------------------------------------------------
 
-/** `numeric`: `["=", n]`, or up to one lower and one upper bound, e.g. `[">", 0, "<=", 5]`. */
+const onNumbers =
+  (test: (value: number) => boolean): LeafTest =>
+  (value) =>
+    typeof value === "number" && test(value);
+
+const COMPARISONS = new Map<unknown, (value: number, bound: number) => boolean>([
+  ["=", (value, bound) => value === bound],
+  [">", (value, bound) => value > bound],
+  [">=", (value, bound) => value >= bound],
+  ["<", (value, bound) => value < bound],
+  ["<=", (value, bound) => value <= bound],
+]);
+
+/**
+ * `numeric`: one comparison (`["=", 5]`, `["<", 10]`, …) or a range: a lower bound then an
+ * upper bound, the lower below the upper (`[">", 0, "<=", 5]`). Compared as doubles, so 3.0 == 3.
+ */
 function numericRange(operand: unknown, where: string): (value: number) => boolean {
-  if (
-    !Array.isArray(operand) ||
-    operand.length === 0 ||
-    operand.length % 2 !== 0 ||
-    operand.length > 4
-  ) {
-    throw new InvalidEventPatternError(
-      `${where} takes [operator, number] pairs, e.g. [">", 0, "<=", 5]`,
-    );
-  }
-  const tests: ((value: number) => boolean)[] = [];
-  let lower: number | undefined;
-  let upper: number | undefined;
-  let equals = false;
-  for (let i = 0; i < operand.length; i += 2) {
-    const op = operand[i];
-    const bound = operand[i + 1];
-    if (typeof bound !== "number" || !Number.isFinite(bound))
-      throw new InvalidEventPatternError(`${where}: ${JSON.stringify(bound)} is not a number`);
-    if (op === "=") {
-      if (operand.length !== 2) throw new InvalidEventPatternError(`${where}: "=" stands alone`);
-      equals = true;
-      tests.push((value) => value === bound);
-    } else if (LOWER.has(op)) {
-      if (lower !== undefined) throw new InvalidEventPatternError(`${where} has two lower bounds`);
-      lower = bound;
-      tests.push(op === ">" ? (value) => value > bound : (value) => value >= bound);
-    } else if (UPPER.has(op)) {
-      if (upper !== undefined) throw new InvalidEventPatternError(`${where} has two upper bounds`);
-      upper = bound;
-      tests.push(op === "<" ? (value) => value < bound : (value) => value <= bound);
-    } else {
-      throw new InvalidEventPatternError(`${where}: unknown comparison ${JSON.stringify(op)}`);
-    }
-  }
-  if (!equals && lower !== undefined && upper !== undefined && lower >= upper) {
-    throw new InvalidEventPatternError(`${where}: the lower bound must be below the upper bound`);
-  }
-  return (value) => tests.every((test) => test(value));
+  if (!Array.isArray(operand)) throw invalid(`${where} must be an array`);
+  const [operator, bound, upperOperator, upperBound, ...extra] = operand as unknown[];
+  const first = comparison(operator, bound, where);
+  if (operand.length <= 2) return first;
+  if (operator !== ">" && operator !== ">=")
+    throw invalid(`${where}: "${operator}" cannot start a range`);
+  if (upperOperator !== "<" && upperOperator !== "<=")
+    throw invalid(`${where}: a range ends with "<" or "<=", not ${JSON.stringify(upperOperator)}`);
+  const second = comparison(upperOperator, upperBound, where);
+  if (extra.length > 0) throw invalid(`${where}: too many terms`);
+  if (!((bound as number) < (upperBound as number)))
+    throw invalid(`${where}: the lower bound must be below the upper bound`);
+  return (value) => first(value) && second(value);
 }
 
-/** `anything-but`: a value or list of values, or `{prefix|suffix|equals-ignore-case|wildcard: …}`. */
-function anythingBut(operand: unknown, where: string): Matcher {
-  let excluded: (value: Leaf) => boolean;
-  if (isObject(operand)) {
-    const entries = Object.entries(operand);
-    if (entries.length !== 1) throw new InvalidEventPatternError(`${where} takes one operator`);
-    const [inner, value] = entries[0] as [string, unknown];
-    const texts = stringList(value, `${where} ${inner}`);
-    const test = innerStringTest(inner, texts, `${where} ${inner}`);
-    excluded = (v) => typeof v === "string" && test(v);
-  } else {
-    const list = Array.isArray(operand) ? operand : [operand];
-    if (list.length === 0) throw new InvalidEventPatternError(`${where} has an empty list`);
-    const allStrings = list.every((v) => typeof v === "string");
-    const allNumbers = list.every((v) => typeof v === "number");
-    if (!allStrings && !allNumbers)
-      throw new InvalidEventPatternError(`${where} takes strings or numbers (not null, not mixed)`);
-    excluded = (v) => list.some((item) => equalLeaves(v, item as Leaf));
-  }
-  // A missing field matches nothing; null and values of another type are "anything but".
-  return (values) => values.some((value) => !excluded(value));
+function comparison(operator: unknown, bound: unknown, where: string): (value: number) => boolean {
+  const compare = COMPARISONS.get(operator);
+  if (!compare) throw invalid(`${where}: unrecognized comparison ${JSON.stringify(operator)}`);
+  if (typeof bound !== "number" || !Number.isFinite(bound))
+    throw invalid(`${where}: the value of "${operator}" must be a number`);
+  return (value) => compare(value, bound);
 }
 
-function stringList(value: unknown, where: string): string[] {
-  const list = Array.isArray(value) ? value : [value];
-  if (list.length === 0 || !list.every((v) => typeof v === "string")) {
-    throw new InvalidEventPatternError(`${where} takes a string or a list of strings`);
-  }
-  return list as string[];
+// ---- exists, anything-but ------------------------------------------------------------------
+
+/** `exists`: true matches any leaf value (null included); false matches a field with no leaf value. */
+function exists(operand: unknown, where: string): Alternative {
+  if (operand === true) return { accepts: () => true };
+  if (operand === false) return { accepts: () => false, acceptsAbsence: true };
+  throw invalid(`${where} takes true or false`);
 }
 
-function innerStringTest(operator: string, texts: string[], where: string): StringTest {
-  switch (operator) {
+/**
+ * `anything-but`: a string or number, or a list of only strings or only numbers; or
+ * `{prefix|suffix|equals-ignore-case|wildcard: string or list of strings}`. A missing field
+ * never matches; a leaf of another type (null, a number for a string test, …) always does.
+ */
+function anythingBut(operand: unknown, where: string): Alternative {
+  if (isObject(operand)) return anythingButOperator(operand, where);
+  const excluded = anythingButValues(operand, where);
+  return { accepts: (value) => !excluded.includes(value) };
+}
+
+function anythingButValues(operand: unknown, where: string): readonly Leaf[] {
+  if (!Array.isArray(operand) && typeof operand !== "string" && typeof operand !== "number") {
+    throw invalid(`${where} takes a string, a number, a list or an operator object`);
+  }
+  const values: unknown[] = Array.isArray(operand) ? operand : [operand];
+  if (!values.every((value) => typeof value === "string" || typeof value === "number")) {
+    throw invalid(`${where}: a list holds only strings or numbers (no null, boolean or nesting)`);
+  }
+  const allStrings = values.every((value) => typeof value === "string");
+  const allNumbers = values.every((value) => typeof value === "number");
+  if (values.length === 0 || (!allStrings && !allNumbers)) {
+    throw invalid(`${where}: a list holds either only numbers or only strings`);
+  }
+  return values as Leaf[];
+}
+
+function anythingButOperator(operand: Record<string, unknown>, where: string): Alternative {
+  const [inner, value] = onlyEntry(operand, where);
+  const at = `${where} ${inner}`;
+  const texts = anythingButTexts(value, at);
+  let excludes: StringTest;
+  let wildcard: WildcardSet | undefined;
+  switch (inner) {
     case "prefix":
     case "suffix": {
-      if (texts.some((t) => t === ""))
-        throw new InvalidEventPatternError(`${where} must not be empty`);
-      return (v) => texts.some((t) => (operator === "prefix" ? v.startsWith(t) : v.endsWith(t)));
+      if (texts.includes("")) throw invalid(`${at}: an empty prefix or suffix is not allowed`);
+      excludes = (text) => texts.some((affix) => hasAffix(text, affix, inner));
+      break;
     }
-    case "equals-ignore-case": {
-      const folded = texts.map((t) => t.toLowerCase());
-      return (v) => folded.includes(v.toLowerCase());
-    }
+    case "equals-ignore-case":
+      excludes = (text) => texts.some((other) => equalsIgnoringCase(text, other));
+      break;
     case "wildcard": {
-      const tests = texts.map((t) => wildcard(t, where));
-      return (v) => tests.some((test) => test(v));
+      const tokenLists = texts.map((text) => wildcardTokens(text, at));
+      const tests = tokenLists.map(wildcardTest);
+      excludes = (text) => tests.some((test) => test(text));
+      wildcard = wildcardSet("anything-but", tokenLists);
+      break;
     }
     default:
-      throw new InvalidEventPatternError(`${where}: anything-but does not take ${operator}`);
+      throw invalid(`${where}: unsupported anything-but pattern "${inner}"`);
   }
+  return { accepts: (leaf) => typeof leaf !== "string" || !excludes(leaf), wildcard };
 }
 
-/** `cidr`: an IPv4 or IPv6 network, e.g. "10.0.0.0/24". */
-function cidr(operand: unknown, where: string): StringTest {
-  const text = requireString(operand, where);
-  const [address, bitsText, extra] = text.split("/");
-  const network = address === undefined ? null : parseIp(address);
-  const bits = Number(bitsText);
-  if (extra !== undefined || !network || !/^\d{1,3}$/.test(bitsText ?? "") || bits > network.bits) {
-    throw new InvalidEventPatternError(`${where}: "${text}" is not a CIDR block`);
+/** A string or a list of strings (an empty list is allowed, and excludes nothing). */
+function anythingButTexts(value: unknown, where: string): string[] {
+  const texts: unknown[] = Array.isArray(value) ? value : [value];
+  if (!texts.every((text) => typeof text === "string")) {
+    throw invalid(`${where} takes a string or a list of strings`);
   }
+  return texts as string[];
+}
+
+// ---- IP addresses --------------------------------------------------------------------------
+
+interface Address {
+  readonly value: bigint;
+  readonly bits: 32 | 128;
+}
+
+/**
+ * `cidr`: "address/bits", up to /31 for IPv4 and /127 for IPv6. As in event-ruler, the range
+ * runs from the address as written (host bits are not cleared) to that address with all host
+ * bits set.
+ */
+function cidrTest(operand: unknown, where: string): StringTest {
+  const text = requireString(operand, where);
+  const parts = text.split("/");
+  while (parts.at(-1) === "") parts.pop(); // Java's String.split drops trailing empty parts
+  const [addressText = "", bitsText = ""] = parts;
+  const address = parseIp(addressText);
+  const bits = /^[+-]?\d{1,9}$/.test(bitsText) ? Number(bitsText) : Number.NaN;
+  if (parts.length !== 2 || !address || !(bits >= 0 && bits < address.bits)) {
+    throw invalid(`${where}: "${text}" is not a CIDR block such as 10.0.0.0/24`);
+  }
+  const top = address.value | ((1n << BigInt(address.bits - bits)) - 1n);
   return (value) => {
     const ip = parseIp(value);
-    if (!ip || ip.bits !== network.bits) return false;
-    const shift = BigInt(network.bits - bits);
-    return ip.value >> shift === network.value >> shift;
+    return ip !== null && ip.bits === address.bits && ip.value >= address.value && ip.value <= top;
   };
 }
 
-function parseIp(text: string): { value: bigint; bits: number } | null {
-  if (text.includes(":")) return parseIpv6(text);
-  const parts = text.split(".");
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255))
-    return null;
-  return { value: parts.reduce((acc, p) => (acc << 8n) | BigInt(p), 0n), bits: 32 };
+function sameAddress(a: Address | null, b: Address): boolean {
+  return a !== null && a.bits === b.bits && a.value === b.value;
 }
 
-function parseIpv6(text: string): { value: bigint; bits: number } | null {
+function parseIp(text: string): Address | null {
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(text)) return parseIpv4(text);
+  if (/^[0-9a-fA-F:]*:[0-9a-fA-F:]*$/.test(text)) return parseIpv6(text);
+  return null;
+}
+
+function parseIpv4(text: string): Address | null {
+  const octets = text.split(".").map(Number);
+  if (!octets.every((octet) => octet <= 255)) return null;
+  return { value: octets.reduce((acc, octet) => (acc << 8n) | BigInt(octet), 0n), bits: 32 };
+}
+
+function parseIpv6(text: string): Address | null {
   const halves = text.split("::");
   if (halves.length > 2) return null;
-  const head = halves[0] ? halves[0].split(":") : [];
-  const tail = halves.length === 2 && halves[1] ? halves[1].split(":") : [];
-  const missing = 8 - head.length - tail.length;
-  if ((halves.length === 1 && missing !== 0) || (halves.length === 2 && missing < 1)) return null;
-  const groups = [...head, ...Array(halves.length === 2 ? missing : 0).fill("0"), ...tail];
-  if (!groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return null;
-  return { value: groups.reduce((acc, g) => (acc << 16n) | BigInt(`0x${g}`), 0n), bits: 128 };
+  const [head = "", tail = ""] = halves;
+  const headGroups = head ? head.split(":") : [];
+  const tailGroups = tail ? tail.split(":") : [];
+  const missing = 8 - headGroups.length - tailGroups.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
+  const groups = [
+    ...headGroups,
+    ...Array<string>(halves.length === 2 ? missing : 0).fill("0"),
+    ...tailGroups,
+  ];
+  if (!groups.every((group) => /^[0-9a-fA-F]{1,4}$/.test(group))) return null;
+  const value = groups.reduce((acc, group) => (acc << 16n) | BigInt(`0x${group}`), 0n);
+  // Java's InetAddress reads an IPv4-mapped IPv6 address (::ffff:a.b.c.d) as the IPv4 address.
+  if (value >> 32n === 0xffffn) return { value: value & 0xffffffffn, bits: 32 };
+  return { value, bits: 128 };
 }
 
-// ---- the event ----------------------------------------------------------------------------
+// ---- wildcard complexity -------------------------------------------------------------------
 
-/** Dotted path → leaf values at that path (array elements each count; objects are not leaves). */
-function flattenEvent(event: unknown): Map<string, Leaf[]> {
-  const values = new Map<string, Leaf[]>();
-  const visit = (value: unknown, path: string) => {
+/**
+ * EventBridge rejects a rule whose wildcards are too complex: "Rule is too complex - try using
+ * fewer wildcard characters or fewer repeating character sequences after a wildcard character".
+ * event-ruler's MachineComplexityEvaluator measures, for each field's byte machine, the largest
+ * number of wildcard-pattern prefixes one input can match at once; the per-rule maximum is 10.
+ */
+const MAX_WILDCARD_COMPLEXITY = 10;
+
+/** One wildcard pattern object of the rule machine: a `wildcard` string, or an `anything-but` wildcard set. */
+interface WildcardSet {
+  readonly key: string;
+  /** Each string as bytes between the JSON quotes event-ruler keeps, STAR for `*`. */
+  readonly strings: readonly (readonly number[])[];
+}
+
+const QUOTE = 0x22;
+
+function wildcardSet(kind: string, strings: readonly (readonly number[])[]): WildcardSet {
+  const quoted = strings.map((tokens) => [QUOTE, ...tokens, QUOTE]);
+  return { key: `${kind}:${JSON.stringify(quoted.map(String).sort())}`, strings: quoted };
+}
+
+/**
+ * Groups the wildcard sets by the byte machine event-ruler would hold them in: a field reached
+ * through the same conditions on the fields sorting before it.
+ */
+function checkWildcardComplexity(branches: readonly Branch[]): void {
+  const machines = new Map<string, Map<string, WildcardSet>>();
+  for (const branch of branches) {
+    const sorted = [...branch].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    sorted.forEach((condition, i) => {
+      if (condition.wildcards.length === 0) return;
+      const before = sorted.slice(0, i).map((earlier) => [earlier.path, earlier.source]);
+      const key = JSON.stringify([before, condition.path]);
+      const sets = machines.get(key) ?? new Map<string, WildcardSet>();
+      for (const set of condition.wildcards) sets.set(set.key, set);
+      machines.set(key, sets);
+    });
+  }
+  for (const sets of machines.values()) {
+    if (wildcardComplexity([...sets.values()]) > MAX_WILDCARD_COMPLEXITY) {
+      throw invalid(
+        "rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character",
+      );
+    }
+  }
+}
+
+/** A position in one string of one set: how many tokens have been matched. */
+type Position = readonly [set: number, string: number, matched: number];
+
+/**
+ * Explores every set of positions an input can reach (subset construction over the patterns'
+ * bytes plus one byte none of them uses) and returns the largest count of distinct prefixes
+ * matched at once, stopping once it exceeds the maximum. A set's strings share their common
+ * prefixes and their final state, as in event-ruler's byte machine.
+ */
+function wildcardComplexity(sets: readonly WildcardSet[]): number {
+  const tokensOf = ([set, string]: Position) => sets[set]?.strings[string] ?? [];
+  const bytes = new Set(
+    sets.flatMap((set) => set.strings.flat()).filter((token) => token !== STAR),
+  );
+  const alphabet = [...bytes, 256];
+  const start = sets.flatMap((set, s) => set.strings.map((_, i): Position => [s, i, 0]));
+  const seen = new Set<string>();
+  const pending = [withEmptyStars(start, tokensOf)];
+  let worst = 0;
+  for (let current = pending.pop(); current; current = pending.pop()) {
+    for (const byte of alphabet) {
+      const next = withEmptyStars(advance(current, byte, tokensOf), tokensOf);
+      worst = Math.max(worst, matchedPrefixes(next, tokensOf));
+      if (worst > MAX_WILDCARD_COMPLEXITY) return worst;
+      const key = next.map(String).sort().join(" ");
+      if (next.length > 0 && !seen.has(key)) {
+        seen.add(key);
+        pending.push(next);
+      }
+    }
+  }
+  return worst;
+}
+
+type TokensOf = (position: Position) => readonly number[];
+
+/** Positions after reading one byte: a star keeps consuming, a literal moves on when it matches. */
+function advance(positions: readonly Position[], byte: number, tokensOf: TokensOf): Position[] {
+  return positions.flatMap((position) => {
+    const [set, string, matched] = position;
+    const tokens = tokensOf(position);
+    const after: Position[] = [];
+    if (matched > 0 && tokens[matched - 1] === STAR) after.push(position);
+    if (tokens[matched] === byte) after.push([set, string, matched + 1]);
+    return after;
+  });
+}
+
+/** A star may match nothing: a position before a star is also past it. */
+function withEmptyStars(positions: readonly Position[], tokensOf: TokensOf): Position[] {
+  const result = new Map(positions.map((position) => [String(position), position]));
+  for (const position of result.values()) {
+    const [set, string, matched] = position;
+    if (tokensOf(position)[matched] === STAR) {
+      const past: Position = [set, string, matched + 1];
+      result.set(String(past), past);
+    }
+  }
+  return [...result.values()];
+}
+
+function matchedPrefixes(positions: readonly Position[], tokensOf: TokensOf): number {
+  const prefixes = positions
+    .filter(([, , matched]) => matched > 0)
+    .map((position) => {
+      const [set, , matched] = position;
+      const tokens = tokensOf(position);
+      return `${set}:${matched === tokens.length ? "end" : tokens.slice(0, matched).join(",")}`;
+    });
+  return new Set(prefixes).size;
+}
+
+// ---- the event -----------------------------------------------------------------------------
+
+/** A leaf value of the event, and the element it sits in of each enclosing array (array id → index). */
+interface Occurrence {
+  readonly value: Leaf;
+  readonly elements: ReadonlyMap<number, number>;
+}
+
+/** Dotted path → leaf values at that path. Objects and empty arrays are not leaves. */
+function flattenEvent(event: unknown): Map<string, Occurrence[]> {
+  const fields = new Map<string, Occurrence[]>();
+  let arrays = 0;
+  const visit = (value: unknown, path: string, elements: ReadonlyMap<number, number>) => {
     if (Array.isArray(value)) {
-      for (const element of value) visit(element, path);
+      const id = arrays++;
+      value.forEach((element, index) => visit(element, path, new Map(elements).set(id, index)));
     } else if (isObject(value)) {
-      for (const [key, child] of Object.entries(value)) visit(child, path ? `${path}.${key}` : key);
-    } else {
-      const list = values.get(path);
-      if (list) list.push(value as Leaf);
-      else values.set(path, [value as Leaf]);
+      for (const [key, child] of Object.entries(value))
+        visit(child, path ? `${path}.${key}` : key, elements);
+    } else if (isLeaf(value)) {
+      const occurrences = fields.get(path) ?? [];
+      occurrences.push({ value, elements });
+      fields.set(path, occurrences);
     }
   };
-  visit(event, "");
-  return values;
+  if (isObject(event)) visit(event, "", new Map());
+  return fields;
 }
 
-function equalLeaves(a: Leaf, b: Leaf): boolean {
-  return a === b;
+/** Each condition accepts one leaf, or the field's absence; chosen leaves share their array elements. */
+function matchesBranch(
+  conditions: Branch,
+  fields: ReadonlyMap<string, readonly Occurrence[]>,
+  chosen: readonly Occurrence[] = [],
+): boolean {
+  const [condition, ...rest] = conditions;
+  if (!condition) return true;
+  const occurrences = fields.get(condition.path);
+  if (!occurrences) return condition.acceptsAbsence && matchesBranch(rest, fields, chosen);
+  return occurrences.some(
+    (occurrence) =>
+      condition.accepts(occurrence.value) &&
+      chosen.every((other) => sameElements(occurrence, other)) &&
+      matchesBranch(rest, fields, [...chosen, occurrence]),
+  );
+}
+
+/** False when the two leaves sit in different elements of one array. */
+function sameElements(a: Occurrence, b: Occurrence): boolean {
+  for (const [array, index] of a.elements) {
+    const other = b.elements.get(array);
+    if (other !== undefined && other !== index) return false;
+  }
+  return true;
+}
+
+// ---- helpers -------------------------------------------------------------------------------
+
+function invalid(reason: string): InvalidEventPatternError {
+  return new InvalidEventPatternError(reason);
+}
+
+/** The single key and value of an operator object. */
+function onlyEntry(object: Record<string, unknown>, where: string): [string, unknown] {
+  const entries = Object.entries(object);
+  if (entries.length === 0) throw invalid(`${where}: an operator object needs an operator`);
+  if (entries.length > 1) throw invalid(`${where}: only one key is allowed in an operator object`);
+  return entries[0] as [string, unknown];
+}
+
+function requireString(operand: unknown, where: string): string {
+  if (typeof operand !== "string") throw invalid(`${where} takes a string`);
+  return operand;
+}
+
+function isLeaf(value: unknown): value is Leaf {
+  return (
+    value === null ||
+    typeof value === "string" ||
+    typeof value === "boolean" ||
+    (typeof value === "number" && Number.isFinite(value))
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
