@@ -1,42 +1,147 @@
-// SLA deadlines by priority (../domain.md "SLA"), in business time.
+// SLA deadlines by priority (../domain.md "SLA"), in business time: Shanghai, Monday–Saturday
+// 09:00–18:00, so one business day is 9 business hours.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CALENDAR } from "#shared/domain/business-time.ts";
-import { DEFAULT_SLA_POLICY, slaDeadlines } from "#shared/domain/sla.ts";
+import {
+  type BusinessCalendar,
+  businessMinutesBetween,
+  DEFAULT_CALENDAR,
+  nextBusinessOpening,
+} from "#shared/domain/business-time.ts";
+import { DEFAULT_SLA_POLICY, type Priority, slaDeadlines } from "#shared/domain/sla.ts";
 
 const shanghai = (local: string) => new Date(`${local}+08:00`);
 const iso = (local: string) => shanghai(local).toISOString();
+const cal = DEFAULT_CALENDAR;
+
+describe("the default SLA policy", () => {
+  it("is the product's table", () => {
+    expect(DEFAULT_SLA_POLICY).toEqual({
+      firstResponseMinutes: { urgent: 15, high: 120, routine: 240 },
+      resolutionBusinessDays: { urgent: 1, high: 3, routine: 5 },
+      urgentFirstResponseAroundTheClock: false,
+    });
+  });
+});
 
 describe("SLA deadlines", () => {
   it("gives an urgent case 15 minutes to a first response and one business day to resolve", () => {
-    expect(slaDeadlines("urgent", shanghai("2026-11-23T10:00:00"), DEFAULT_CALENDAR)).toEqual({
+    expect(slaDeadlines("urgent", shanghai("2026-11-23T10:00:00"), cal)).toEqual({
       firstResponseDue: iso("2026-11-23T10:15:00"),
       resolutionDue: iso("2026-11-24T10:00:00"),
     });
   });
 
+  it("carries an urgent case opened Saturday 17:50 over Sunday: first response Monday 09:05", () => {
+    expect(slaDeadlines("urgent", shanghai("2026-11-28T17:50:00"), cal)).toEqual({
+      firstResponseDue: iso("2026-11-30T09:05:00"),
+      resolutionDue: iso("2026-11-30T17:50:00"), // 10 min Saturday + 8 h 50 Monday
+    });
+  });
+
   it("gives a high-priority case 2 business hours and 3 business days", () => {
-    expect(slaDeadlines("high", shanghai("2026-11-27T17:00:00"), DEFAULT_CALENDAR)).toEqual({
+    expect(slaDeadlines("high", shanghai("2026-11-27T17:00:00"), cal)).toEqual({
       firstResponseDue: iso("2026-11-28T10:00:00"), // Friday 17:00 + 2 h → Saturday 10:00
       // 27 business hours: Friday 1, Saturday 9, Monday 9, Tuesday 8 → Tuesday 17:00
       resolutionDue: iso("2026-12-01T17:00:00"),
     });
   });
 
+  it("starts a case opened on Friday evening at Saturday's opening", () => {
+    expect(slaDeadlines("high", shanghai("2026-11-27T20:30:00"), cal)).toEqual({
+      firstResponseDue: iso("2026-11-28T11:00:00"),
+      resolutionDue: iso("2026-12-01T18:00:00"), // Saturday, Monday, Tuesday: closing time
+    });
+  });
+
   it("gives a routine case 4 business hours and 5 business days, starting at the next opening", () => {
-    expect(slaDeadlines("routine", shanghai("2026-11-29T12:00:00"), DEFAULT_CALENDAR)).toEqual({
+    expect(slaDeadlines("routine", shanghai("2026-11-29T12:00:00"), cal)).toEqual({
       firstResponseDue: iso("2026-11-30T13:00:00"),
       resolutionDue: iso("2026-12-04T18:00:00"), // 45 hours from Monday 09:00: Friday at closing
     });
   });
 
-  it("can run the urgent first response around the clock", () => {
+  it("stops the clocks for the National Day week", () => {
+    // Wednesday 30 September 16:00: 2 h that day, then nothing until Thursday 8 October.
+    expect(slaDeadlines("routine", shanghai("2026-09-30T16:00:00"), cal)).toEqual({
+      firstResponseDue: iso("2026-10-08T11:00:00"),
+      // 45 h: 2 (30 Sep) + 9 (8 Oct) + 9 (9 Oct) + 9 (Sat 10 Oct) + 9 (Mon 12 Oct) + 7 → Tue 13 Oct 16:00
+      resolutionDue: iso("2026-10-13T16:00:00"),
+    });
+  });
+
+  it("runs on the make-up working Sunday, 20 September 2026", () => {
+    expect(slaDeadlines("high", shanghai("2026-09-19T17:00:00"), cal)).toEqual({
+      firstResponseDue: iso("2026-09-20T10:00:00"), // 1 h Saturday + 1 h Sunday
+      // 27 h: 1 (Sat) + 9 (Sun) + 9 (Mon) + 8 (Tue) → Tuesday 22 September 17:00
+      resolutionDue: iso("2026-09-22T17:00:00"),
+    });
+  });
+
+  it("can run the urgent first response around the clock, the resolution still in business time", () => {
     const policy = { ...DEFAULT_SLA_POLICY, urgentFirstResponseAroundTheClock: true };
-    const deadlines = slaDeadlines(
-      "urgent",
-      shanghai("2026-11-29T03:00:00"),
-      DEFAULT_CALENDAR,
-      policy,
+    expect(slaDeadlines("urgent", shanghai("2026-11-29T03:00:00"), cal, policy)).toEqual({
+      firstResponseDue: iso("2026-11-29T03:15:00"),
+      resolutionDue: iso("2026-11-30T18:00:00"),
+    });
+    // Only the urgent first response: a high-priority case still waits for the opening.
+    expect(
+      slaDeadlines("high", shanghai("2026-11-29T03:00:00"), cal, policy).firstResponseDue,
+    ).toBe(iso("2026-11-30T11:00:00"));
+  });
+
+  it("measures business days in the team calendar's day length", () => {
+    const eightHours: BusinessCalendar = { ...cal, opens: "09:00", closes: "17:00" };
+    // One business day = 8 h: Monday 10:00 → Tuesday 10:00 still, but 3 days = 24 h → Thursday 10:00.
+    expect(slaDeadlines("urgent", shanghai("2026-11-23T10:00:00"), eightHours).resolutionDue).toBe(
+      iso("2026-11-24T10:00:00"),
     );
-    expect(deadlines.firstResponseDue).toBe(iso("2026-11-29T03:15:00"));
+    expect(slaDeadlines("high", shanghai("2026-11-23T10:00:00"), eightHours).resolutionDue).toBe(
+      iso("2026-11-26T10:00:00"),
+    );
+  });
+
+  it("gives ISO-8601 UTC strings", () => {
+    const { firstResponseDue, resolutionDue } = slaDeadlines(
+      "routine",
+      shanghai("2026-11-23T10:00:00"),
+      cal,
+    );
+    expect(firstResponseDue).toBe("2026-11-23T06:00:00.000Z");
+    expect(resolutionDue).toBe("2026-11-28T02:00:00.000Z"); // Saturday 10:00 in Shanghai
+  });
+
+  it("refuses a policy without a usable deadline for the priority", () => {
+    const policy = {
+      ...DEFAULT_SLA_POLICY,
+      firstResponseMinutes: { ...DEFAULT_SLA_POLICY.firstResponseMinutes, high: -1 },
+    };
+    expect(() => slaDeadlines("high", shanghai("2026-11-23T10:00:00"), cal, policy)).toThrow(
+      /priority "high"/,
+    );
+  });
+});
+
+describe("properties", () => {
+  const openedAt = fc.date({
+    min: new Date("2026-01-01T00:00:00Z"),
+    max: new Date("2027-12-31T00:00:00Z"),
+    noInvalidDate: true,
+  });
+  const priority = fc.constantFrom<Priority>("urgent", "high", "routine");
+
+  it("puts each deadline its policy's business minutes after the case's start", () => {
+    fc.assert(
+      fc.property(priority, openedAt, (p, at) => {
+        const due = slaDeadlines(p, at, cal);
+        const start = nextBusinessOpening(at, cal);
+        const firstResponse = businessMinutesBetween(start, new Date(due.firstResponseDue), cal);
+        const resolution = businessMinutesBetween(start, new Date(due.resolutionDue), cal);
+        expect(firstResponse).toBe(DEFAULT_SLA_POLICY.firstResponseMinutes[p]);
+        expect(resolution).toBe(DEFAULT_SLA_POLICY.resolutionBusinessDays[p] * 9 * 60);
+        expect(due.firstResponseDue < due.resolutionDue).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
