@@ -1,8 +1,11 @@
 // The local runtime's one HTTP endpoint: the HTTP API routes, EventBridge PutEvents and SQS
 // SendMessage (AWS JSON protocols, so the real SDK clients work against it), and /_local/*.
+// Every client mistake is a 4xx; only a genuine internal error is a 500.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { RouteSpec } from "../topology.ts";
 import { type LocalBus, PutEventsValidationError } from "./bus.ts";
+import { maskQueueReport } from "./display-masking.ts";
+import { parseClockAdvance } from "./duration.ts";
 import { apiGatewayEvent, matchRoute, normalizeResult } from "./http-api.ts";
 import type { LocalFunction } from "./lambda.ts";
 import type { TokenVerifier } from "./local-auth.ts";
@@ -12,16 +15,26 @@ export interface ServerDependencies {
   readonly routes: readonly RouteSpec[];
   readonly functions: (name: string) => LocalFunction;
   readonly bus: LocalBus;
+  /**
+   * The secret path our functions reach the runtime at (their AWS_ENDPOINT_URL_EVENTBRIDGE and
+   * _SQS are the URL plus this path): AWS JSON calls there are trusted, those on `POST /` are not.
+   */
+  readonly functionsPath: string;
   readonly deadLetterQueue: (urlPath: string) => DeadLetterTarget | undefined;
   readonly verifyToken: TokenVerifier;
   readonly now: () => Date;
-  /** Moves the clock and runs what became due; answers the new time. */
-  readonly advanceClock: (isoDuration: string) => Promise<Date>;
+  /** Moves the clock by `ms` (0 to MAX_CLOCK_ADVANCE, validated) and runs what became due. */
+  readonly advanceClock: (ms: number) => Promise<Date>;
+  /** Raw queue stats and messages; served with message bodies masked. */
   readonly queueReport: () => unknown;
+  /** Moves a queue's dead letters back to it; undefined when there is no such queue. */
+  readonly redrive: (queue: string) => number | undefined;
   readonly log: (line: string) => void;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** The clock never moves past the last time of a four-digit year (Date's own limit is later). */
+const LATEST_CLOCK = Date.parse("9999-12-31T23:59:59.999Z");
 
 export function createLocalServer(deps: ServerDependencies): Server {
   return createServer((request, response) => {
@@ -43,14 +56,32 @@ async function handle(
   if (body === null) return send(response, 413, { message: "Request Entity Too Large" });
   const target = request.headers["x-amz-target"];
 
-  if (request.method === "POST" && url.pathname === "/" && typeof target === "string") {
-    return awsJsonCall(deps, target, body, response);
+  if (request.method === "POST" && typeof target === "string") {
+    if (url.pathname === "/") return awsJsonCall(deps, target, body, false, response);
+    if (url.pathname === deps.functionsPath || url.pathname === `${deps.functionsPath}/`)
+      return awsJsonCall(deps, target, body, true, response);
   }
   if (url.pathname === "/_local/clock") return clockCall(deps, request.method, body, response);
   if (url.pathname === "/_local/queues" && request.method === "GET")
-    return send(response, 200, deps.queueReport());
+    return send(response, 200, maskQueueReport(deps.queueReport()));
+  const redrive = /^\/_local\/queues\/([a-z0-9-]{1,80})\/redrive$/.exec(url.pathname);
+  if (redrive) {
+    if (request.method !== "POST") return send(response, 405, { message: "Use POST" });
+    const queue = redrive[1] as string;
+    const moved = deps.redrive(queue);
+    if (moved === undefined) return send(response, 404, { message: `No queue named ${queue}` });
+    deps.log(`queue ${queue}: ${moved} dead letter(s) redriven`);
+    return send(response, 200, { queue, moved });
+  }
 
-  const matched = matchRoute(deps.routes, request.method ?? "GET", url.pathname);
+  let matched: ReturnType<typeof matchRoute>;
+  try {
+    matched = matchRoute(deps.routes, request.method ?? "GET", url.pathname);
+  } catch (error) {
+    // A path parameter that is not valid percent-encoding.
+    if (error instanceof URIError) return send(response, 400, { message: "Bad Request" });
+    throw error;
+  }
   if (!matched) return send(response, 404, { message: "Not Found" });
   const claims = matched.route.auth ? await deps.verifyToken(request.headers.authorization) : null;
   if (matched.route.auth && !claims) {
@@ -66,22 +97,27 @@ async function awsJsonCall(
   deps: ServerDependencies,
   target: string,
   body: Buffer,
+  trusted: boolean,
   response: ServerResponse,
 ) {
-  let payload: Record<string, unknown>;
+  const version = target.startsWith("AmazonSQS.") ? "1.0" : "1.1";
+  let payload: unknown;
   try {
     payload = JSON.parse(body.toString("utf8") || "{}");
   } catch {
+    payload = undefined;
+  }
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
     return sendAws(
       response,
       400,
-      { __type: "SerializationException", message: "The request body is not JSON" },
-      "1.1",
+      { __type: "SerializationException", message: "The request body must be a JSON object" },
+      version,
     );
   }
   if (target === "AWSEvents.PutEvents") {
     try {
-      return sendAws(response, 200, deps.bus.putEvents(payload, body.length), "1.1");
+      return sendAws(response, 200, deps.bus.putEvents(payload, body.length, { trusted }), "1.1");
     } catch (error) {
       if (error instanceof PutEventsValidationError) {
         return sendAws(response, 400, { __type: error.type, message: error.message }, "1.1");
@@ -91,6 +127,12 @@ async function awsJsonCall(
   }
   if (target === "AmazonSQS.SendMessage") {
     try {
+      if (!trusted) {
+        throw new SqsApiError(
+          "AccessDeniedException",
+          "You do not have sufficient access to perform this action.",
+        );
+      }
       return sendAws(response, 200, sendMessage(payload, deps.deadLetterQueue), "1.0");
     } catch (error) {
       if (error instanceof SqsApiError) {
@@ -108,7 +150,7 @@ async function awsJsonCall(
     response,
     400,
     { __type: "UnknownOperationException", message: `${target} is not served locally` },
-    "1.1",
+    version,
   );
 }
 
@@ -120,21 +162,29 @@ async function clockCall(
 ) {
   if (method === "GET") return send(response, 200, { now: deps.now().toISOString() });
   if (method !== "POST") return send(response, 405, { message: "Use GET or POST" });
-  let advance: unknown;
+  let request: unknown;
   try {
-    advance = (JSON.parse(body.toString("utf8") || "{}") as { advance?: unknown }).advance;
+    request = JSON.parse(body.toString("utf8"));
   } catch {
-    return problem(response, 400, 'The body must be JSON like {"advance": "PT2H"}');
+    request = undefined;
   }
+  if (typeof request !== "object" || request === null || Array.isArray(request))
+    return problem(response, 400, 'The body must be a JSON object like {"advance": "PT2H"}');
+  const { advance } = request as { advance?: unknown };
   if (typeof advance !== "string")
     return problem(response, 400, "advance must be an ISO-8601 duration such as PT2H or P1D");
+  let ms: number;
   try {
-    const now = await deps.advanceClock(advance);
-    return send(response, 200, { now: now.toISOString() });
+    ms = parseClockAdvance(advance);
   } catch (error) {
     if (error instanceof RangeError) return problem(response, 400, error.message);
     throw error;
   }
+  if (deps.now().getTime() + ms > LATEST_CLOCK) {
+    return problem(response, 400, `"${advance}" would move the clock past the year 9999`);
+  }
+  const now = await deps.advanceClock(ms);
+  return send(response, 200, { now: now.toISOString() });
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer | null> {
