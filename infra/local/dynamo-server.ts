@@ -11,6 +11,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import type { TableSpec } from "../topology.ts";
+import { DATA_FILES } from "./data-files.ts";
 
 export interface EmbeddedDynamo {
   readonly endpoint: string;
@@ -22,7 +23,7 @@ export async function startEmbeddedDynamo(
   dataDir: string,
   inMemory = false,
 ): Promise<EmbeddedDynamo> {
-  const path = join(dataDir, "dynamodb");
+  const path = join(dataDir, DATA_FILES.dynamodb);
   if (!inMemory) await mkdir(path, { recursive: true });
   const server = dynalite({
     ...(inMemory ? {} : { path }),

@@ -13,6 +13,7 @@
 //   maxReceiveCount moves to the dead-letter queue instead of being delivered again.
 import { randomBytes, randomUUID } from "node:crypto";
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from "aws-lambda";
+import type { JournalMessage, QueueJournal } from "./queue-journal.ts";
 import { md5, md5OfStringAttributes } from "./sqs-digests.ts";
 
 export interface LocalQueueOptions {
@@ -36,6 +37,12 @@ export interface LocalQueueOptions {
   accountId?: string;
   /** The consumer threw, or answered with a response that fails the whole batch. */
   onError?: (err: unknown, queueName: string) => void;
+  /**
+   * Makes the queue durable: every change is journaled before it takes effect, and the queue
+   * starts with what the journal holds for it. Messages that were in flight when the process
+   * died are visible again at once (their consumer is gone), with their receive counts.
+   */
+  journal?: QueueJournal;
 }
 
 export interface DeadLetter {
@@ -123,44 +130,97 @@ export class LocalQueue {
     this.url = `http://127.0.0.1/${accountId}/${options.name}`;
     const dead = this.dead;
     const now = options.now;
+    const journal = options.journal;
+    const name = options.name;
     this.deadLetters = {
       messages: dead,
       send(body, messageAttributes = {}, reason = "sent to the dead-letter queue directly") {
-        requireBody(options.name, body);
-        const messageId = randomUUID();
-        dead.push({
-          messageId,
+        requireBody(name, body);
+        const letter: DeadLetter = {
+          messageId: randomUUID(),
           body,
           messageAttributes: { ...messageAttributes },
           receiveCount: 0,
           movedAt: now(),
           reason,
-        });
-        return messageId;
+        };
+        journal?.append({ t: "dlq", q: name, d: toJournalDeadLetter(letter) });
+        dead.push(letter);
+        return letter.messageId;
       },
     };
+    if (journal) this.restore(journal);
+  }
+
+  private restore(journal: QueueJournal): void {
+    const { messages, deadLetters } = journal.restored(this.name);
+    this.accept(messages);
+    for (const d of deadLetters) {
+      this.dead.push({
+        messageId: d.id,
+        body: d.body,
+        messageAttributes: { ...d.attrs },
+        receiveCount: d.rc,
+        movedAt: d.movedAt,
+        reason: d.reason,
+      });
+    }
   }
 
   /** SendMessage: the message is visible at once (no delay seconds). Returns its MessageId. */
   send(body: string, messageAttributes: Record<string, string> = {}): string {
+    const message = this.prepare(body, messageAttributes);
+    this.options.journal?.append({ t: "send", to: [{ q: this.name, m: message }] });
+    this.accept([message]);
+    return message.id;
+  }
+
+  /**
+   * A message for this queue, validated but not sent: the runtime journals the messages of one
+   * PutEvents request for all queues in one write, then hands each queue its own (accept).
+   */
+  prepare(body: string, messageAttributes: Record<string, string> = {}): JournalMessage {
     requireBody(this.name, body);
     for (const [name, value] of Object.entries(messageAttributes)) {
       if (typeof value !== "string")
         throw new TypeError(`Queue ${this.name}: message attribute ${name} must be a string`);
     }
-    const messageId = randomUUID();
-    this.messages.set(messageId, {
-      messageId,
-      body,
-      md5OfBody: md5(Buffer.from(body, "utf8")),
-      messageAttributes: { ...messageAttributes },
-      sentAt: this.options.now(),
-      receiveCount: 0,
-      invisibleUntil: Number.NEGATIVE_INFINITY,
-      inFlight: false,
-    });
+    return { id: randomUUID(), body, attrs: { ...messageAttributes }, sentAt: this.options.now() };
+  }
+
+  /** Enqueues prepared messages (already journaled by the caller when the queue is durable). */
+  accept(messages: readonly JournalMessage[]): void {
+    for (const m of messages) {
+      this.messages.set(m.id, {
+        messageId: m.id,
+        body: m.body,
+        md5OfBody: md5(Buffer.from(m.body, "utf8")),
+        messageAttributes: { ...m.attrs },
+        sentAt: m.sentAt,
+        receiveCount: m.rc ?? 0,
+        invisibleUntil: Number.NEGATIVE_INFINITY,
+        inFlight: false,
+      });
+    }
     this.schedule();
-    return messageId;
+  }
+
+  /**
+   * Moves every dead letter back to this queue as a new message with a fresh receive count (what
+   * an SQS message move task does). Returns how many moved.
+   */
+  redrive(): number {
+    if (this.dead.length === 0) return 0;
+    const letters = this.dead.splice(0, this.dead.length);
+    const messages = letters.map((d) => this.prepare(d.body, d.messageAttributes));
+    this.options.journal?.append({
+      t: "redrive",
+      q: this.name,
+      ids: letters.map((d) => d.messageId),
+      m: messages,
+    });
+    this.accept(messages);
+    return messages.length;
   }
 
   /** Enables the event source mapping: visible messages start flowing to the consumer. */
@@ -282,6 +342,11 @@ export class LocalQueue {
       this.schedule();
       return;
     }
+    this.options.journal?.append({
+      t: "recv",
+      q: this.name,
+      ids: received.map((m) => m.messageId),
+    });
     this.delivered += received.length;
     const event: SQSEvent = { Records: received.map((message) => this.record(message)) };
     this.batch = this.invoke(event, received).finally(() => {
@@ -302,6 +367,16 @@ export class LocalQueue {
       this.reportError(error);
       failed = new Set(received.map((message) => message.messageId));
     }
+    const done = received.filter((message) => !failed.has(message.messageId));
+    try {
+      if (done.length)
+        this.options.journal?.append({ t: "del", q: this.name, ids: done.map((m) => m.messageId) });
+    } catch (error) {
+      // Not journaled: the messages stay and are delivered again (at least once), never lost.
+      this.reportError(error);
+      for (const message of received) message.inFlight = false;
+      return;
+    }
     for (const message of received) {
       message.inFlight = false;
       // A failed message keeps its visibility deadline (receive time + timeout) and comes back then.
@@ -318,6 +393,13 @@ export class LocalQueue {
   }
 
   private moveToDeadLetters(message: Message, reason: string, now: number): void {
+    this.options.journal?.append({
+      t: "dead",
+      q: this.name,
+      id: message.messageId,
+      reason,
+      at: now,
+    });
     this.messages.delete(message.messageId);
     this.dead.push({
       messageId: message.messageId,
@@ -435,6 +517,17 @@ function failedItems(
     failed.add(id);
   }
   return { failed };
+}
+
+function toJournalDeadLetter(d: DeadLetter) {
+  return {
+    id: d.messageId,
+    body: d.body,
+    attrs: d.messageAttributes,
+    rc: d.receiveCount,
+    movedAt: d.movedAt,
+    reason: d.reason,
+  };
 }
 
 /** Opaque and different at every receive, like SQS's. */

@@ -1,9 +1,14 @@
 // The whole system in one Node process, wired from the same topology as the CDK app:
-// embedded DynamoDB, bus + rules, queues with DLQs, the very same handler modules, the HTTP API.
+// embedded DynamoDB, bus + rules, durable queues with DLQs, schedules on the runtime clock, the
+// very same handler modules, the HTTP API. What survives a crash: see README "What survives".
+import { randomBytes } from "node:crypto";
+import { readFileSync, rmSync, writeFileSync, renameSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SQSBatchResponse } from "aws-lambda";
-import { advanceClock, clock } from "#shared/adapters/clock.ts";
+import { advanceClock, clock, clockOffsetMs, restoreClock } from "#shared/adapters/clock.ts";
+import type { JournalMessage } from "./queue-journal.ts";
 import {
   DEFAULT_BUS_NAME,
   DEFAULT_UPSTREAM_SOURCE,
@@ -12,14 +17,18 @@ import {
   queues as queueSpecs,
   routes,
   rules,
+  schedules,
   tables,
 } from "../topology.ts";
-import { LocalBus } from "./bus.ts";
-import { parseDuration } from "./duration.ts";
+import { type BusEventRecord, LocalBus } from "./bus.ts";
+import { releaseAbandonedIdempotencyRecords } from "./abandoned-work.ts";
+import { DATA_FILES } from "./data-files.ts";
 import { ensureTables, startEmbeddedDynamo } from "./dynamo-server.ts";
 import { type LocalFunction, loadFunction } from "./lambda.ts";
 import { tokenVerifier } from "./local-auth.ts";
 import { LocalQueue } from "./queue.ts";
+import { QueueJournal } from "./queue-journal.ts";
+import { LocalScheduler } from "./scheduler.ts";
 import { DEFAULT_ORG_FILE, seedOrganisation } from "./seed-organisation.ts";
 import { createLocalServer } from "./server.ts";
 
@@ -27,7 +36,7 @@ export interface LocalRuntimeOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly dataDir: string;
-  /** Keep DynamoDB in memory instead of under dataDir (tests). */
+  /** Keep DynamoDB, the queues and the clock in memory instead of under dataDir (tests). */
   readonly inMemory?: boolean;
   /** Organisation seeded on first start; false to seed nothing. */
   readonly organisationFile?: string | URL | false;
@@ -39,6 +48,8 @@ export interface LocalRuntimeOptions {
   readonly busName?: string;
   readonly upstreamSource?: string;
   readonly log?: (line: string) => void;
+  /** Fault injection for tests: an accepted event for which this is true is lost on the bus. */
+  readonly loseEvent?: (event: BusEventRecord) => boolean;
 }
 
 export interface LocalRuntime {
@@ -47,6 +58,9 @@ export interface LocalRuntime {
   readonly bus: LocalBus;
   /** Resolves once every queue is empty and nothing is in flight (events cascade through queues). */
   idle(timeoutMs?: number): Promise<void>;
+  /** Moves the dead letters of a queue back to it; returns how many. */
+  redrive(queue: string): number;
+  /** Stops accepting requests, lets the batches in flight settle, and closes the stores. */
   stop(): Promise<void>;
 }
 
@@ -66,13 +80,41 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     : await startEmbeddedDynamo(options.dataDir, options.inMemory);
   const dynamoEndpoint = externalDynamo ?? (dynamo as { endpoint: string }).endpoint;
   await ensureTables(dynamoEndpoint, tables, (name) => name);
+  const released = await releaseAbandonedIdempotencyRecords(dynamoEndpoint, "idempotency");
+  if (released) log(`released ${released} idempotency record(s) left in progress by the last run`);
+
+  const durable = !options.inMemory;
+  if (durable) restoreSavedClock(options.dataDir, log);
+  const journal = durable
+    ? new QueueJournal({
+        path: join(options.dataDir, DATA_FILES.queues),
+        fsync: process.env.LOCAL_QUEUES_FSYNC === "1",
+        log,
+      })
+    : undefined;
 
   const loaded = new Map<string, LocalFunction>();
   const queues = new Map<string, LocalQueue>();
+  /** One journal write for all the messages of one request, then each queue gets its own. */
+  const deliver = (deliveries: readonly { queue: string; body: string }[]) => {
+    const prepared = deliveries.map(({ queue, body }) => ({
+      queue: queueNamed(queues, queue),
+      message: queueNamed(queues, queue).prepare(body),
+    }));
+    journal?.append({
+      t: "send",
+      to: prepared.map(({ queue, message }) => ({ q: queue.name, m: message })),
+    });
+    const byQueue = new Map<LocalQueue, JournalMessage[]>();
+    for (const { queue, message } of prepared)
+      byQueue.set(queue, [...(byQueue.get(queue) ?? []), message]);
+    for (const [queue, messages] of byQueue) queue.accept(messages);
+  };
   const bus = new LocalBus({
     name: busName,
     rules: rules(upstreamSource),
-    targets: (name) => queueNamed(queues, name),
+    deliver,
+    ...(options.loseEvent ? { lose: options.loseEvent } : {}),
     now: clock.now,
     region: REGION,
     accountId: ACCOUNT,
@@ -85,8 +127,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     },
   });
 
+  const scheduler = new LocalScheduler({
+    schedules,
+    deliver: (queue, body) => deliver([{ queue, body }]),
+    now: clock.now,
+    region: REGION,
+    accountId: ACCOUNT,
+  });
+  const saveClock = () => {
+    if (durable) writeAtomically(join(options.dataDir, DATA_FILES.clock), clockFile());
+  };
+  const functionsPath = `/_functions/${randomBytes(16).toString("hex")}`;
+
   const server = createLocalServer({
     routes,
+    functionsPath,
     functions: (name) => {
       const fn = loaded.get(name);
       if (!fn) throw new Error(`Function ${name} is not loaded`);
@@ -96,8 +151,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     deadLetterQueue: (path) => queues.get(path.match(/^\/\d+\/(.+)-dlq$/)?.[1] ?? "")?.deadLetters,
     verifyToken: await tokenVerifier(options.dataDir),
     now: clock.now,
-    advanceClock: async (duration) => {
-      const now = advanceClock(parseDuration(duration));
+    advanceClock: async (ms) => {
+      const now = advanceClock(ms);
+      saveClock();
+      scheduler.fireDue();
       for (const queue of queues.values()) queue.poke();
       await idle();
       return now;
@@ -109,6 +166,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           { ...q.stats(), deadLetterMessages: q.deadLetters.messages },
         ]),
       ),
+    redrive: (name) => queues.get(name)?.redrive(),
     log,
   });
   await new Promise<void>((resolve, reject) => {
@@ -117,7 +175,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  setFunctionEnvironment({ url, dynamoEndpoint, busName, upstreamSource });
+  setFunctionEnvironment({
+    functionsUrl: `${url}${functionsPath}`,
+    dynamoEndpoint,
+    busName,
+    upstreamSource,
+  });
   for (const spec of functions)
     loaded.set(spec.name, await loadFunction(spec, ROOT_DIR, REGION, ACCOUNT));
   for (const spec of queueSpecs) {
@@ -135,6 +198,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       consumer: (event) => consumer.invoke(event) as Promise<SQSBatchResponse | undefined>,
       region: REGION,
       accountId: ACCOUNT,
+      ...(journal ? { journal } : {}),
       onError: (error, name) =>
         log(
           `queue ${name}: consumer failed: ${error instanceof Error ? error.message : String(error)}`,
@@ -153,6 +217,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       log(`seeded the organisation: ${seeded.teams} teams, ${seeded.agents} agents`);
   }
   for (const queue of queues.values()) queue.start();
+  scheduler.start();
+  const clockSaver = setInterval(saveClock, 60_000).unref();
+  if (durable)
+    writeAtomically(
+      join(options.dataDir, DATA_FILES.runtime),
+      JSON.stringify({ url, pid: process.pid }),
+    );
 
   async function idle(timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -171,15 +242,45 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     queues,
     bus,
     idle,
+    redrive: (name) => queueNamed(queues, name).redrive(),
     async stop() {
+      // Stop accepting first; what was acknowledged is journaled already.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      scheduler.stop();
+      clearInterval(clockSaver);
       for (const queue of queues.values()) await queue.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      server.closeAllConnections();
+      await closed;
+      saveClock();
+      journal?.close();
+      if (durable) rmSync(join(options.dataDir, DATA_FILES.runtime), { force: true });
       await dynamo?.close();
     },
   };
+}
+
+function clockFile(): string {
+  return JSON.stringify({ offsetMs: clockOffsetMs(), now: clock.nowIso() });
+}
+
+/** The clock continues where it was: its offset, and never before the last time it showed. */
+function restoreSavedClock(dataDir: string, log: (line: string) => void): void {
+  let saved: { offsetMs?: unknown; now?: unknown };
+  try {
+    saved = JSON.parse(readFileSync(join(dataDir, DATA_FILES.clock), "utf8"));
+  } catch {
+    return; // first start
+  }
+  const offset = typeof saved.offsetMs === "number" ? saved.offsetMs : 0;
+  const notBefore = typeof saved.now === "string" ? Date.parse(saved.now) : 0;
+  const now = restoreClock(offset, Number.isNaN(notBefore) ? 0 : notBefore);
+  if (clockOffsetMs() > 0) log(`clock restored: ${now.toISOString()}`);
+}
+
+function writeAtomically(path: string, text: string): void {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
 }
 
 function queueNamed(queues: ReadonlyMap<string, LocalQueue>, name: string): LocalQueue {
@@ -190,7 +291,8 @@ function queueNamed(queues: ReadonlyMap<string, LocalQueue>, name: string): Loca
 
 /** What the CDK app sets on each function, pointed at this process. */
 function setFunctionEnvironment(settings: {
-  url: string;
+  /** Where the functions reach the bus and SQS: a secret path, trusted to publish domain events. */
+  functionsUrl: string;
   dynamoEndpoint: string;
   busName: string;
   upstreamSource: string;
@@ -200,8 +302,8 @@ function setFunctionEnvironment(settings: {
   env.AWS_ACCESS_KEY_ID ??= "local";
   env.AWS_SECRET_ACCESS_KEY ??= "local";
   env.AWS_ENDPOINT_URL_DYNAMODB = settings.dynamoEndpoint;
-  env.AWS_ENDPOINT_URL_EVENTBRIDGE = settings.url;
-  env.AWS_ENDPOINT_URL_SQS = settings.url;
+  env.AWS_ENDPOINT_URL_EVENTBRIDGE = settings.functionsUrl;
+  env.AWS_ENDPOINT_URL_SQS = settings.functionsUrl;
   for (const table of tables) env[envNames.tableName(table.name)] = table.name;
   env[envNames.eventBusName] = settings.busName;
   env[envNames.upstreamSource] = settings.upstreamSource;

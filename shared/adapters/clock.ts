@@ -13,3 +13,19 @@ export function advanceClock(ms: number): Date {
   offsetMs += ms;
   return clock.now();
 }
+
+/** Local runtime only: the current offset from the system clock (persisted across restarts). */
+export function clockOffsetMs(): number {
+  return offsetMs;
+}
+
+/**
+ * Local runtime only, at start: restores a persisted offset so that the clock never shows a time
+ * before `notBefore` (the last time it showed), even if the system clock went back meanwhile.
+ */
+export function restoreClock(savedOffsetMs: number, notBefore: number): Date {
+  if (!Number.isFinite(savedOffsetMs) || !Number.isFinite(notBefore))
+    throw new RangeError("The saved clock is not a number");
+  offsetMs = Math.max(savedOffsetMs, notBefore - Date.now(), 0);
+  return clock.now();
+}

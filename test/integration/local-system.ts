@@ -10,20 +10,30 @@ import {
 } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, expect } from "vitest";
 import { issueToken } from "#infra/local/local-auth.ts";
-import { type LocalRuntime, startLocalRuntime } from "#infra/local/runtime.ts";
+import {
+  type LocalRuntime,
+  type LocalRuntimeOptions,
+  startLocalRuntime,
+} from "#infra/local/runtime.ts";
 
 export interface LocalSystem {
   readonly runtime: LocalRuntime;
   readonly url: string;
+  readonly dataDir: string;
   publish(
     entries: { detailType: string; detail: unknown; source?: string }[],
   ): Promise<PutEventsResultEntry[]>;
   token(sub: string, groups: string[]): Promise<string>;
   get(path: string, token?: string): Promise<{ status: number; headers: Headers; body: any }>;
+  post(path: string, body: unknown): Promise<{ status: number; body: any }>;
+  /** Moves the runtime clock (POST /_local/clock) and waits for what became due. */
+  advance(duration: string): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startLocalSystem(): Promise<LocalSystem> {
+export async function startLocalSystem(
+  options: Partial<LocalRuntimeOptions> = {},
+): Promise<LocalSystem> {
   process.env.POWERTOOLS_LOG_LEVEL ??= "ERROR";
   const dataDir = await mkdtemp(join(tmpdir(), "courier-care-it-"));
   const runtime = await startLocalRuntime({
@@ -32,6 +42,7 @@ export async function startLocalSystem(): Promise<LocalSystem> {
     inMemory: true,
     queueTiming: { visibilityTimeoutMs: 200, maxBatchingWindowMs: 5 },
     log: () => undefined,
+    ...options,
   });
   const eventBridge = new EventBridgeClient({
     endpoint: runtime.url,
@@ -41,6 +52,7 @@ export async function startLocalSystem(): Promise<LocalSystem> {
   return {
     runtime,
     url: runtime.url,
+    dataDir,
     async publish(entries) {
       const result = await eventBridge.send(
         new PutEventsCommand({
@@ -65,6 +77,22 @@ export async function startLocalSystem(): Promise<LocalSystem> {
         headers: response.headers,
         body: text ? JSON.parse(text) : null,
       };
+    },
+    async post(path, body) {
+      const response = await fetch(`${runtime.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null };
+    },
+    async advance(duration) {
+      const response = await fetch(`${runtime.url}/_local/clock`, {
+        method: "POST",
+        body: JSON.stringify({ advance: duration }),
+      });
+      expect(response.status).toBe(200);
     },
     async stop() {
       eventBridge.destroy();
@@ -97,11 +125,11 @@ export function damaged(waybillNo: string, overrides: Record<string, unknown> = 
  * One local system for the test file: started before its tests, stopped after, with an ops
  * token (ops read every team's cases) and a lookup of a waybill's cases through the API.
  */
-export function useLocalSystem() {
+export function useLocalSystem(options: Partial<LocalRuntimeOptions> = {}) {
   let system: LocalSystem | undefined;
   let ops = "";
   beforeAll(async () => {
-    system = await startLocalSystem();
+    system = await startLocalSystem(options);
     ops = await system.token("ops-1", ["ops"]);
   });
   afterAll(() => system?.stop());
