@@ -4,6 +4,7 @@ import { caseClassified } from "./domain/case-classified.ts";
 import { caseEventAttached } from "./domain/case-event-attached.ts";
 import { caseOpened } from "./domain/case-opened.ts";
 import { caseQueued } from "./domain/case-queued.ts";
+import { caseReclassified } from "./domain/case-reclassified.ts";
 import { deliveryAttemptFailed } from "./upstream/delivery-attempt-failed.ts";
 import { parcelDamaged } from "./upstream/parcel-damaged.ts";
 import { parcelDelayed } from "./upstream/parcel-delayed.ts";
@@ -22,6 +23,7 @@ export const domainEvents = [
   caseOpened,
   caseEventAttached,
   caseClassified,
+  caseReclassified,
   caseAssigned,
   caseQueued,
 ] as const;
@@ -34,6 +36,7 @@ export {
   caseEventAttached,
   caseOpened,
   caseQueued,
+  caseReclassified,
   deliveryAttemptFailed,
   parcelDamaged,
   parcelDelayed,

@@ -7,9 +7,9 @@ export const caseEventAttached = defineEvent({
   kind: "domain",
   version: 1,
   description:
-    "A later upstream event about the same waybill and problem was added to the open case's timeline instead of opening a second case.",
+    "A later upstream event about the same waybill and problem was added to the open case's timeline instead of opening a second case; its facts are merged into the case (earliest event as trigger, highest declared value, VIP if any said so). Classification re-evaluates the case.",
   producer: "intake",
-  consumers: [],
+  consumers: ["classification"],
   schema: z.object({
     metadata,
     caseId,

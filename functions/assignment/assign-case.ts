@@ -1,6 +1,7 @@
 // Use case: route a classified case to its team and an agent. Capacity is reserved per agent
 // with a conditional write before the case records the assignee, so a retry finds its own
-// reservation and two cases never share an agent's last slot.
+// reservation and two cases never share an agent's last slot. A case waiting in a team queue
+// whose classification changed (Case Reclassified, e.g. now urgent) is tried again.
 import { caseAssigned, caseQueued } from "#events/index.ts";
 import { addTimelineEntry, getCase, saveCase } from "#shared/adapters/case-store.ts";
 import { clock } from "#shared/adapters/clock.ts";
@@ -10,11 +11,15 @@ import { metrics } from "#shared/adapters/powertools.ts";
 import { rankAgents, teamForCategory } from "#shared/domain/assignment.ts";
 import type { Case } from "#shared/domain/case.ts";
 
-export async function assignCase(caseId: string): Promise<string> {
+export async function assignCase(
+  caseId: string,
+  { retryQueued = false }: { retryQueued?: boolean } = {},
+): Promise<string> {
   const current = await getCase(caseId);
   if (!current) throw new Error(`Case ${caseId} not found; retrying`);
-  if (current.status !== "new") {
-    await announce(current);
+  const waiting = retryQueued && current.status === "queued" && current.team !== null;
+  if (current.status !== "new" && !waiting) {
+    if (!retryQueued) await announce(current);
     return `already routed ${caseId} (${current.status})`;
   }
 
@@ -48,6 +53,7 @@ export async function assignCase(caseId: string): Promise<string> {
     metrics.addMetric("CasesAssigned", "Count", 1);
     return `assigned ${caseId} to ${candidate.agentId}`;
   }
+  if (waiting) return `still queued ${caseId} (no-agent-available)`;
   return queue(current, team.teamId, at, "no-agent-available");
 }
 

@@ -1,20 +1,30 @@
-// assignment: Case Classified → the team owning the category, then an agent, else the team queue.
-import { caseClassified } from "#events/index.ts";
+// assignment: Case Classified → the team owning the category, then an agent, else the team queue;
+// Case Reclassified → a case still waiting in its team queue is tried again.
+import { caseClassified, caseReclassified } from "#events/index.ts";
 import { busEventConsumer, RejectedEventError } from "#shared/adapters/bus-event-consumer.ts";
 import { describeErrors } from "#shared/adapters/validation.ts";
 import { assignCase } from "./assign-case.ts";
 
+const schemas = {
+  [caseClassified.detailType]: caseClassified.schema,
+  [caseReclassified.detailType]: caseReclassified.schema,
+} as const;
+
 export const handler = busEventConsumer({
   name: "assignment",
   parse(event) {
-    const result = caseClassified.schema.safeParse(event.detail);
+    const schema = schemas[event["detail-type"]];
+    if (!schema) return null;
+    const result = schema.safeParse(event.detail);
     if (!result.success) {
       throw new RejectedEventError(
-        `Case Classified failed its schema: ${describeErrors(result.error)}`,
+        `${event["detail-type"]} failed its schema: ${describeErrors(result.error)}`,
       );
     }
-    return result.data;
+    const reclassifiedAt = "reclassifiedAt" in result.data ? result.data.reclassifiedAt : null;
+    return { caseId: result.data.caseId, reclassifiedAt };
   },
-  key: (classified) => classified.caseId,
-  handle: (classified) => assignCase(classified.caseId),
+  key: ({ caseId, reclassifiedAt }) =>
+    reclassifiedAt ? `reclassified#${caseId}#${reclassifiedAt}` : caseId,
+  handle: ({ caseId, reclassifiedAt }) => assignCase(caseId, { retryQueued: !!reclassifiedAt }),
 });

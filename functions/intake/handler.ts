@@ -21,5 +21,6 @@ export const handler = busEventConsumer({
     return { detailType: event["detail-type"], detail: result.data as UpstreamDetail };
   },
   key: ({ detail }) => detail.eventId,
+  keyReusedReason: "eventId reused with different content",
   handle: ({ detailType, detail }) => openCaseFromEvent(detailType, detail),
 });

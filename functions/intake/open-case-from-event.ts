@@ -1,10 +1,13 @@
 // Use case: an upstream event opens a case, or attaches to the open case of the same waybill
-// and problem. Calls flow: handler → here → domain (what case) → store → publisher.
-import { caseEventAttached, caseOpened } from "#events/index.ts";
-import { openOrAttach } from "#shared/adapters/case-store.ts";
+// and problem and merges its facts into it (case-evidence.ts: any order gives the same case).
+// Calls flow: handler → here → domain (what case) → store → publisher.
+import { caseEventAttached } from "#events/index.ts";
+import { announceOpened } from "#shared/adapters/case-announcements.ts";
+import { openOrAttach, updateCase } from "#shared/adapters/case-store.ts";
 import { clock } from "#shared/adapters/clock.ts";
 import { publish } from "#shared/adapters/event-publisher.ts";
 import { metrics } from "#shared/adapters/powertools.ts";
+import { mergeEvidence, sameEvidence } from "#shared/domain/case-evidence.ts";
 import { caseFromUpstreamEvent, type UpstreamDetail } from "#shared/domain/open-case.ts";
 
 export async function openCaseFromEvent(
@@ -21,30 +24,26 @@ export async function openCaseFromEvent(
     return "no case";
   }
   const result = await openOrAttach(candidate);
-  const opened = result.case;
   if (result.outcome === "opened") {
-    await publish(caseOpened, {
-      caseId: opened.caseId,
-      waybillNo: opened.waybillNo,
-      source: "event",
-      categoryHint: opened.category,
-      customer: { id: opened.customer.id, tier: opened.customer.tier },
-      ...(opened.facts.declaredValue !== undefined
-        ? { declaredValue: opened.facts.declaredValue }
-        : {}),
-      trigger: opened.trigger,
-      openedAt: opened.createdAt,
-    });
+    await announceOpened(result.case);
     metrics.addMetric("CasesOpened", "Count", 1);
-    return `opened ${opened.caseId}`;
+    return `opened ${result.case.caseId}`;
   }
+
+  const { case: merged, changed } = await updateCase(result.case.caseId, (current) => {
+    const evidence = mergeEvidence(current, candidate);
+    return sameEvidence(evidence, current)
+      ? null
+      : { ...current, ...evidence, updatedAt: clock.nowIso() };
+  });
+  // Published even when nothing changed: a repeat after a crash must still reach classification.
   await publish(caseEventAttached, {
-    caseId: opened.caseId,
-    waybillNo: opened.waybillNo,
-    category: opened.category,
+    caseId: merged.caseId,
+    waybillNo: merged.waybillNo,
+    category: merged.category,
     trigger: candidate.trigger,
     attachedAt: clock.nowIso(),
   });
   metrics.addMetric("EventsAttached", "Count", 1);
-  return `attached to ${opened.caseId}`;
+  return `attached to ${merged.caseId}${changed ? " (facts merged)" : ""}`;
 }

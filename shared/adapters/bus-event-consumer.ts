@@ -3,7 +3,11 @@
 // batch failures (Powertools batch). A message that can never succeed (schema-invalid) is
 // sent straight to the queue's DLQ with its reason instead of being retried.
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
-import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
+import {
+  IdempotencyConfig,
+  IdempotencyValidationError,
+  makeIdempotent,
+} from "@aws-lambda-powertools/idempotency";
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
@@ -44,12 +48,19 @@ export interface ConsumerDefinition<T> {
   readonly handle: (parsed: T, event: BusEvent) => Promise<string>;
   /** How long a key is remembered. Handlers are idempotent on their own beyond it. */
   readonly rememberSeconds?: number;
+  /**
+   * The same key with different content is refused (to the DLQ) with this reason, instead of
+   * being taken for a repeat. For events whose key is the sender's own id (the upstream eventId);
+   * leave it out where a repeat may legitimately differ (our re-driven domain events).
+   */
+  readonly keyReusedReason?: string;
 }
 
 export function busEventConsumer<T>(definition: ConsumerDefinition<T>) {
   const idempotency = new IdempotencyConfig({
     eventKeyJmesPath: "key",
     expiresAfterSeconds: definition.rememberSeconds ?? 24 * 60 * 60,
+    ...(definition.keyReusedReason ? { payloadValidationJmesPath: "parsed" } : {}),
   });
   const handleOnce = makeIdempotent(
     async (input: { key: string; parsed: T; event: BusEvent }) => ({
@@ -78,6 +89,8 @@ export function busEventConsumer<T>(definition: ConsumerDefinition<T>) {
       logger.info("Processed event", { detailType: event["detail-type"], key, outcome });
     } catch (error) {
       if (error instanceof RejectedEventError) return reject(record, error);
+      if (error instanceof IdempotencyValidationError && definition.keyReusedReason)
+        return reject(record, new RejectedEventError(definition.keyReusedReason));
       logger.warn("Event failed; it will be retried", {
         messageId: record.messageId,
         error: errorSummary(error),
@@ -106,7 +119,11 @@ export function busEventConsumer<T>(definition: ConsumerDefinition<T>) {
   const batchHandler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     idempotency.registerLambdaContext(context);
     metrics.addMetric("EventsReceived", "Count", event.Records.length);
-    return processPartialResponse(event, processRecord, processor, { context });
+    // One record after the other: records of one batch often concern the same case.
+    return processPartialResponse(event, processRecord, processor, {
+      context,
+      processInParallel: false,
+    });
   };
 
   return middy(batchHandler)

@@ -86,6 +86,10 @@ export interface Case {
   /** When and why the case was last routed to its team/agent (assignment). */
   readonly routedAt: string | null;
   readonly routeReason: RouteReason | null;
+  /** When the classification last changed after the first one (an attached event), if ever. */
+  readonly reclassifiedAt?: string | null;
+  /** Self-healing: re-drives of a case that stayed `new` (case-pipeline.ts), if any. */
+  readonly redrive?: { readonly count: number; readonly nextCheckAt: string } | null;
   readonly version: number;
 }
 

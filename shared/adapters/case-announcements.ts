@@ -1,0 +1,71 @@
+// The domain events that move a case along, built from the case as stored. Shared by the
+// function that takes the step and by the sweeper that re-drives a step that was lost, so a
+// re-drive says exactly what the first announcement said.
+import { caseClassified, caseOpened } from "#events/index.ts";
+import type { Case } from "#shared/domain/case.ts";
+import { type Classification, classifyEventCase } from "#shared/domain/classify-event.ts";
+import { addTimelineEntry, hasTimelineEntry } from "./case-store.ts";
+import { config } from "./config.ts";
+import { publish } from "./event-publisher.ts";
+
+/** What the case's evidence says it is, under the configured policy. */
+export function classificationOf(c: Case): Classification {
+  return classifyEventCase(
+    {
+      category: c.category,
+      customerTier: c.customer.tier,
+      ...(c.facts.declaredValue !== undefined ? { declaredValue: c.facts.declaredValue } : {}),
+    },
+    { severeDeclaredValueCny: config.severeDeclaredValueCny() },
+  );
+}
+
+/** Case Opened: classification picks the case up. */
+export function announceOpened(c: Case): Promise<void> {
+  return publish(caseOpened, {
+    caseId: c.caseId,
+    waybillNo: c.waybillNo,
+    source: "event",
+    categoryHint: c.category,
+    customer: { id: c.customer.id, tier: c.customer.tier },
+    ...(c.facts.declaredValue !== undefined ? { declaredValue: c.facts.declaredValue } : {}),
+    trigger: c.trigger,
+    openedAt: c.createdAt,
+  });
+}
+
+/**
+ * Case Classified, then its timeline entry (keyed by the classification time). The entry's
+ * presence proves the event went out, so a repeat publishes nothing again — unless `force`d by
+ * the sweeper, which re-drives a case whose event went out but was lost on the way.
+ */
+export async function announceClassified(
+  c: Case,
+  reasons: readonly string[],
+  { force = false } = {},
+): Promise<void> {
+  const at = c.classifiedAt as string;
+  if (!force && (await hasTimelineEntry(c.caseId, at, "classified"))) return;
+  await publish(caseClassified, {
+    caseId: c.caseId,
+    waybillNo: c.waybillNo,
+    category: c.category,
+    severity: c.severity ?? "general",
+    priority: c.priority ?? "high",
+    feedbackType: c.feedbackType ?? "service",
+    customer: { id: c.customer.id, tier: c.customer.tier },
+    sla: {
+      firstResponseDue: c.sla.firstResponseDue as string,
+      resolutionDue: c.sla.resolutionDue as string,
+    },
+    reasons: [...reasons],
+    classifiedAt: at,
+  });
+  await addTimelineEntry(c.caseId, {
+    at,
+    key: "classified",
+    kind: "classified",
+    summary: `Classified ${c.category}, ${c.severity}, ${c.priority}`,
+    data: { reasons },
+  });
+}

@@ -1,0 +1,55 @@
+// What a case knows from the events attached to it, merged so that any order of arrival, and
+// any number of repeats, gives the same result (../architecture.md "Order-independent"):
+// - the trigger is the earliest event by its own `occurredAt`, ties broken by `eventId`; the
+//   customer's details and the facts come from that event;
+// - the declared value is the highest any event declared;
+// - the customer is VIP when any event said so.
+// The merge is commutative, associative and idempotent (property-tested), so the state after a
+// set of events does not depend on how they arrived. Pure: no clock, no AWS.
+import type { CaseCustomer, CaseFacts, CaseTrigger } from "./case.ts";
+
+export interface CaseEvidence {
+  readonly trigger: CaseTrigger;
+  readonly customer: CaseCustomer;
+  readonly facts: CaseFacts;
+}
+
+/** Negative when `a` happened before `b`: by occurredAt as an instant, then by eventId. */
+export function compareTriggers(a: CaseTrigger, b: CaseTrigger): number {
+  const byTime = Date.parse(a.occurredAt) - Date.parse(b.occurredAt);
+  if (byTime !== 0 && !Number.isNaN(byTime)) return byTime;
+  return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+}
+
+export function mergeEvidence(a: CaseEvidence, b: CaseEvidence): CaseEvidence {
+  const first = compareTriggers(a.trigger, b.trigger) <= 0 ? a : b;
+  const declaredValue = maxDefined(a.facts.declaredValue, b.facts.declaredValue);
+  const vip = a.customer.tier === "vip" || b.customer.tier === "vip";
+  const { declaredValue: _ignored, ...facts } = first.facts;
+  return {
+    trigger: first.trigger,
+    customer: { ...first.customer, tier: vip ? "vip" : "regular" },
+    facts: declaredValue === undefined ? facts : { ...facts, declaredValue },
+  };
+}
+
+/** Whether merging changed anything a case shows or classifies by. */
+export function sameEvidence(a: CaseEvidence, b: CaseEvidence): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(e: CaseEvidence): string {
+  return JSON.stringify([sorted(e.trigger), sorted(e.customer), sorted(e.facts)]);
+}
+
+function sorted(o: object): [string, unknown][] {
+  return Object.entries(o)
+    .filter(([, v]) => v !== undefined)
+    .sort(([x], [y]) => (x < y ? -1 : 1));
+}
+
+function maxDefined(x: number | undefined, y: number | undefined): number | undefined {
+  if (x === undefined) return y;
+  if (y === undefined) return x;
+  return Math.max(x, y);
+}

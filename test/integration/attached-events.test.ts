@@ -1,0 +1,130 @@
+// Later events about an open case change what it is known to be, whatever order they come in;
+// an eventId reused for different content is refused, not taken for a repeat.
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { describe, expect, it } from "vitest";
+import { dynamoDocumentClient } from "#shared/adapters/aws-clients.ts";
+import { damaged, newWaybill, useLocalSystem } from "./local-system.ts";
+
+const local = useLocalSystem();
+
+async function timeline(caseId: string) {
+  const { Items } = await dynamoDocumentClient().send(
+    new QueryCommand({
+      TableName: "cases",
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :tl)",
+      ExpressionAttributeValues: { ":pk": `CASE#${caseId}`, ":tl": "TL#" },
+    }),
+  );
+  return Items ?? [];
+}
+
+describe("an attached event", () => {
+  it("with a higher declared value makes the case severe, with a timeline entry", async () => {
+    const waybillNo = newWaybill("AT");
+    await local.system.publish([
+      { detailType: "Parcel Damaged", detail: damaged(waybillNo, { declaredValue: 120 }) },
+    ]);
+    await local.system.runtime.idle();
+    expect((await local.casesOf(waybillNo))[0]).toMatchObject({ severity: "general" });
+
+    await local.system.publish([
+      {
+        detailType: "Parcel Damaged",
+        detail: damaged(waybillNo, {
+          eventId: `evt-${waybillNo}-second`,
+          occurredAt: "2026-11-23T12:00:00+08:00",
+          declaredValue: 900,
+        }),
+      },
+    ]);
+    await local.system.runtime.idle();
+    const [c, ...others] = await local.casesOf(waybillNo);
+    expect(others).toHaveLength(0);
+    expect(c).toMatchObject({
+      severity: "severe",
+      priority: "urgent",
+      facts: { declaredValue: 900 },
+      trigger: { eventId: `evt-${waybillNo}-damaged` }, // still the earliest event
+    });
+    const entries = await timeline(c.caseId);
+    expect(entries.find((e) => e.kind === "reclassified")).toMatchObject({
+      data: { from: { severity: "general" }, to: { severity: "severe" } },
+    });
+  });
+
+  it("that happened earlier becomes the case's trigger, and a VIP flag is kept", async () => {
+    const waybillNo = newWaybill("AT");
+    await local.system.publish([
+      {
+        detailType: "Parcel Delayed",
+        detail: delayed(waybillNo, "late", "2026-11-23T15:00:00+08:00"),
+      },
+    ]);
+    await local.system.runtime.idle();
+    await local.system.publish([
+      {
+        detailType: "Parcel Delayed",
+        detail: {
+          ...delayed(waybillNo, "early", "2026-11-23T09:00:00+08:00"),
+          customer: { id: "cust-7", tier: "vip" },
+        },
+      },
+    ]);
+    await local.system.runtime.idle();
+    const [c] = await local.casesOf(waybillNo);
+    expect(c).toMatchObject({
+      trigger: { eventId: `evt-${waybillNo}-early` },
+      customer: { tier: "vip" },
+      severity: "severe",
+      priority: "urgent",
+    });
+  });
+
+  it("sent again changes nothing", async () => {
+    const waybillNo = newWaybill("AT");
+    const first = damaged(waybillNo);
+    const second = damaged(waybillNo, { eventId: `evt-${waybillNo}-2`, declaredValue: 700 });
+    await local.system.publish([{ detailType: "Parcel Damaged", detail: first }]);
+    await local.system.publish([{ detailType: "Parcel Damaged", detail: second }]);
+    await local.system.runtime.idle();
+    const [before] = await local.casesOf(waybillNo);
+    await local.system.publish([
+      { detailType: "Parcel Damaged", detail: second },
+      { detailType: "Parcel Damaged", detail: first },
+    ]);
+    await local.system.runtime.idle();
+    const [after] = await local.casesOf(waybillNo);
+    expect(after.version).toBe(before.version);
+    expect(after.severity).toBe("severe");
+  });
+});
+
+describe("an eventId reused with different content", () => {
+  it("goes to the intake DLQ with that reason and leaves the case as it was", async () => {
+    const waybillNo = newWaybill("RU");
+    const original = damaged(waybillNo, { declaredValue: 100 });
+    await local.system.publish([{ detailType: "Parcel Damaged", detail: original }]);
+    await local.system.runtime.idle();
+    const [before] = await local.casesOf(waybillNo);
+
+    await local.system.publish([
+      { detailType: "Parcel Damaged", detail: { ...original, declaredValue: 5000 } },
+    ]);
+    await local.system.runtime.idle();
+    const dead = local.system.runtime.queues.get("intake")?.deadLetters.messages ?? [];
+    const letter = dead.find((d) => d.body.includes(waybillNo));
+    expect(letter?.reason).toBe("eventId reused with different content");
+    const [after] = await local.casesOf(waybillNo);
+    expect(after).toMatchObject({ severity: before.severity, version: before.version });
+  });
+});
+
+function delayed(waybillNo: string, suffix: string, occurredAt: string) {
+  return {
+    eventId: `evt-${waybillNo}-${suffix}`,
+    waybillNo,
+    occurredAt,
+    customer: { id: "cust-7", tier: "regular" },
+    promisedAt: "2026-11-22T18:00:00+08:00",
+  };
+}
