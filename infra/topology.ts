@@ -56,6 +56,18 @@ export interface RuleSpec {
   readonly targetQueue: string;
 }
 
+/**
+ * A clock-driven schedule: every `rateMinutes` a "Scheduled Event" (source `aws.events`) goes to
+ * the target queue. In AWS an EventBridge schedule rule on the default bus; locally the runtime
+ * clock (a real-time timer, and every POST /_local/clock) fires it.
+ */
+export interface ScheduleSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly rateMinutes: number;
+  readonly targetQueue: string;
+}
+
 export interface RouteSpec {
   readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** API Gateway HTTP API path, with `{param}` placeholders. */
@@ -129,6 +141,16 @@ export const functions: readonly FunctionSpec[] = [
     publishes: true,
   },
   {
+    name: "sweeper",
+    entry: "functions/sweeper/handler.ts",
+    description:
+      "Every minute: re-drives cases that stopped moving (still new minutes after they opened)",
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    tables: ["cases", "idempotency"],
+    publishes: true,
+  },
+  {
     name: "api",
     entry: "functions/api/handler.ts",
     description: "HTTP API for the agents' front end",
@@ -151,6 +173,24 @@ export const queues: readonly QueueSpec[] = [
   { name: "intake", consumer: "intake", ...queueDefaults },
   { name: "classification", consumer: "classification", ...queueDefaults },
   { name: "assignment", consumer: "assignment", ...queueDefaults },
+  // One tick at a time; a tick older than the next one is worthless, so it is not kept long.
+  {
+    name: "sweeper",
+    consumer: "sweeper",
+    ...queueDefaults,
+    batchSize: 1,
+    visibilityTimeoutSeconds: 360,
+    retentionDays: 1,
+  },
+];
+
+export const schedules: readonly ScheduleSpec[] = [
+  {
+    name: "sweep-every-minute",
+    description: "Reconciliation: finds cases that stopped moving and re-drives their next step",
+    rateMinutes: 1,
+    targetQueue: "sweeper",
+  },
 ];
 
 /** Rules take the upstream source as a parameter because integrators may publish under their own. */
@@ -164,14 +204,22 @@ export function rules(upstreamSource: string = DEFAULT_UPSTREAM_SOURCE): readonl
     },
     {
       name: "case-opened-to-classification",
-      description: "Every new case is classified",
-      pattern: { source: [DOMAIN_EVENT_SOURCE], "detail-type": ["Case Opened"] },
+      description:
+        "Every new case is classified; an attached event re-evaluates its case (any order, same result)",
+      pattern: {
+        source: [DOMAIN_EVENT_SOURCE],
+        "detail-type": ["Case Opened", "Case Event Attached"],
+      },
       targetQueue: "classification",
     },
     {
       name: "case-classified-to-assignment",
-      description: "Every classified case is routed to a team and an agent",
-      pattern: { source: [DOMAIN_EVENT_SOURCE], "detail-type": ["Case Classified"] },
+      description:
+        "Every classified case is routed to a team and an agent; a reclassified case waiting in a queue is routed again",
+      pattern: {
+        source: [DOMAIN_EVENT_SOURCE],
+        "detail-type": ["Case Classified", "Case Reclassified"],
+      },
       targetQueue: "assignment",
     },
   ];

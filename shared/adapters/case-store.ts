@@ -9,6 +9,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { Case, CaseStatus, Category, Priority } from "#shared/domain/case.ts";
+import { firstCheckAt } from "#shared/domain/case-pipeline.ts";
 import { dynamoDocumentClient } from "./aws-clients.ts";
 import { isConditionFailure, putIfAbsent } from "./conditional-writes.ts";
 import { config } from "./config.ts";
@@ -38,11 +39,19 @@ function caseItem(c: Case): Record<string, unknown> {
     gsi1pk: `WAYBILL#${c.waybillNo}`,
     gsi1sk: order,
     ...(c.team ? { gsi2pk: `TEAM#${c.team}`, gsi2sk: `${c.status}#${order}` } : {}),
-    ...(c.assignee ? { gsi3pk: `ASSIGNEE#${c.assignee}`, gsi3sk: `${c.status}#${order}` } : {}),
+    ...(c.assignee
+      ? { gsi3pk: `ASSIGNEE#${c.assignee}`, gsi3sk: `${c.status}#${order}` }
+      : c.status === "new"
+        ? { gsi3pk: STALLED_PARTITION, gsi3sk: `${checkAt(c)}#${c.caseId}` }
+        : {}),
     gsi4pk: `CASES#${c.createdAt.slice(0, 7)}`,
     gsi4sk: order,
   };
 }
+
+/** gsi3 also holds the cases still `new`, by when the sweeper should look at them (sparse). */
+const STALLED_PARTITION = "PIPELINE#new";
+const checkAt = (c: Case) => c.redrive?.nextCheckAt ?? firstCheckAt(c.createdAt);
 
 const STORAGE_KEYS = new Set([
   "pk",
@@ -183,6 +192,57 @@ export async function saveCase(next: Case, expectedVersion: number): Promise<Cas
     if (isConditionFailure(error)) throw new VersionConflictError(next.caseId, expectedVersion);
     throw error;
   }
+}
+
+/**
+ * Applies `change` to the current case and saves it, re-reading and re-applying when someone
+ * else saved in between (a few times, then the conflict is thrown and the message retried).
+ * `change` returns null when there is nothing to do; the case as it is is then returned.
+ */
+export async function updateCase(
+  caseId: string,
+  change: (current: Case) => Case | null,
+): Promise<{ case: Case; changed: boolean }> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await getCase(caseId);
+    if (!current) throw new Error(`Case ${caseId} not found (yet); retrying`);
+    const next = change(current);
+    if (!next) return { case: current, changed: false };
+    try {
+      return { case: await saveCase(next, current.version), changed: true };
+    } catch (error) {
+      if (!(error instanceof VersionConflictError) || attempt >= UPDATE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+const UPDATE_ATTEMPTS = 5;
+
+/** Cases still `new` whose sweeper check is due at `now`, the longest-waiting first. */
+export async function listStalledCases(now: Date, limit: number): Promise<Case[]> {
+  const { Items } = await dynamoDocumentClient().send(
+    new QueryCommand({
+      TableName: config.casesTable(),
+      IndexName: "gsi3",
+      KeyConditionExpression: "gsi3pk = :pk AND gsi3sk < :due",
+      ExpressionAttributeValues: { ":pk": STALLED_PARTITION, ":due": `${now.toISOString()}~` },
+      Limit: limit,
+    }),
+  );
+  return (Items ?? []).map(toCase);
+}
+
+/** Whether the case's timeline has the entry (`at` and `key` as written). */
+export async function hasTimelineEntry(caseId: string, at: string, key: string): Promise<boolean> {
+  const { Item } = await dynamoDocumentClient().send(
+    new GetCommand({
+      TableName: config.casesTable(),
+      Key: { pk: `CASE#${caseId}`, sk: `TL#${at}#${key}` },
+      ConsistentRead: true,
+      ProjectionExpression: "pk",
+    }),
+  );
+  return Item !== undefined;
 }
 
 // ---- timeline ----------------------------------------------------------------------------
