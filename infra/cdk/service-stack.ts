@@ -1,5 +1,6 @@
 // Stateless resources, generated from the topology: queues with DLQs and alarms, functions,
-// EventBridge rules into the queues, the HTTP API with a Cognito JWT authorizer.
+// EventBridge rules and schedules into the queues, the bus policy that reserves our own event
+// source to our functions, the HTTP API with a Cognito JWT authorizer.
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import {
@@ -20,13 +21,29 @@ import {
   UserPool,
 } from "aws-cdk-lib/aws-cognito";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
-import { type EventPattern, type IEventBus, Rule } from "aws-cdk-lib/aws-events";
+import {
+  CfnEventBusPolicy,
+  type EventPattern,
+  type IEventBus,
+  Rule,
+  Schedule,
+} from "aws-cdk-lib/aws-events";
 import { SqsQueue } from "aws-cdk-lib/aws-events-targets";
+import { Effect, PolicyStatement, StarPrincipal } from "aws-cdk-lib/aws-iam";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import { envNames, functions, queues, routes, rules, tables } from "#infra/topology.ts";
+import {
+  DOMAIN_EVENT_SOURCE,
+  envNames,
+  functions,
+  queues,
+  routes,
+  rules,
+  schedules,
+  tables,
+} from "#infra/topology.ts";
 import { CareFunction } from "./care-function.ts";
 import { pascal } from "./data-stack.ts";
 
@@ -57,6 +74,10 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 export class ServiceStack extends Stack {
   readonly functions = new Map<string, CareFunction>();
   readonly queues = new Map<string, { queue: Queue; deadLetterQueue: Queue }>();
+  /** Schedule rules (on the default bus) by schedule name. */
+  readonly schedules = new Map<string, Rule>();
+  /** The bus policy reserving DOMAIN_EVENT_SOURCE to the publishing functions. */
+  readonly busPolicy: CfnEventBusPolicy;
   /** HTTP routes by route key (`GET /v1/cases`). */
   readonly routes = new Map<string, HttpRoute>();
 
@@ -66,6 +87,8 @@ export class ServiceStack extends Stack {
     this.createFunctions(props);
     this.connectQueuesToFunctions();
     this.createRules(props.bus, props.upstreamSource);
+    this.createSchedules();
+    this.busPolicy = this.createBusPolicy(props.bus);
     this.createHttpApi();
     new CfnOutput(this, "EventBusName", { value: props.bus.eventBusName });
   }
@@ -142,24 +165,77 @@ export class ServiceStack extends Stack {
   /** Rules into queues; a delivery EventBridge cannot make lands in the queue's DLQ. */
   private createRules(bus: IEventBus, upstreamSource: string) {
     for (const spec of rules(upstreamSource)) {
-      const { queue, deadLetterQueue } = required(
-        this.queues.get(spec.targetQueue),
-        spec.targetQueue,
-      );
       new Rule(this, `${pascal(spec.name)}Rule`, {
         eventBus: bus,
         description: spec.description,
         // The topology writes patterns in EventBridge JSON; CDK passes unknown keys through as-is.
         eventPattern: spec.pattern as EventPattern,
-        targets: [
-          new SqsQueue(queue, {
-            deadLetterQueue,
-            retryAttempts: 185,
-            maxEventAge: Duration.hours(24),
-          }),
-        ],
+        targets: [this.queueTarget(spec.targetQueue)],
       });
     }
+  }
+
+  /** Schedule rules into queues. EventBridge runs schedules only on the default bus. */
+  private createSchedules() {
+    for (const spec of schedules) {
+      const rule = new Rule(this, `${pascal(spec.name)}Schedule`, {
+        description: spec.description,
+        schedule: Schedule.rate(Duration.minutes(spec.rateMinutes)),
+        targets: [this.queueTarget(spec.targetQueue)],
+      });
+      this.schedules.set(spec.name, rule);
+    }
+  }
+
+  /**
+   * A topology queue as a rule target: its queue policy lets only that rule send
+   * (events.amazonaws.com, aws:SourceArn), and what cannot be delivered goes to its DLQ.
+   */
+  private queueTarget(queueName: string): SqsQueue {
+    const { queue, deadLetterQueue } = required(this.queues.get(queueName), queueName);
+    return new SqsQueue(queue, {
+      deadLetterQueue,
+      retryAttempts: 185,
+      maxEventAge: Duration.hours(24),
+    });
+  }
+
+  /**
+   * Only our publishing functions may put events with our own source on the bus: anyone else
+   * (an integrator, another workload, a person with broad IAM rights) keeps publishing under
+   * their own source but cannot forge `courier.care` domain events. An explicit Deny in a
+   * resource policy binds every principal, those of this account included, whatever their IAM
+   * policies allow; an assumed-role session's aws:PrincipalArn is its role's ARN. Here, not in
+   * the data stack next to the bus: the roles live in this stack, which already depends on that
+   * one, so the reverse reference would be a cycle.
+   */
+  private createBusPolicy(bus: IEventBus): CfnEventBusPolicy {
+    const publisherRoleArns = functions
+      .filter((spec) => spec.publishes)
+      .map((spec) => {
+        const fn = required(this.functions.get(spec.name), spec.name);
+        return required(fn.role, `${spec.name} role`).roleArn;
+      });
+    const sid = "OnlyCourierCareFunctionsPublishDomainEvents";
+    const statement = new PolicyStatement({
+      sid,
+      effect: Effect.DENY,
+      principals: [new StarPrincipal()],
+      actions: ["events:PutEvents"],
+      resources: [bus.eventBusArn],
+      conditions: {
+        StringEquals: { "events:source": DOMAIN_EVENT_SOURCE },
+        // No publishing function at all: nobody may publish the source.
+        ...(publisherRoleArns.length > 0
+          ? { ArnNotEquals: { "aws:PrincipalArn": publisherRoleArns } }
+          : {}),
+      },
+    });
+    return new CfnEventBusPolicy(this, "BusPolicy", {
+      eventBusName: bus.eventBusName,
+      statementId: sid,
+      statement: statement.toStatementJson(),
+    });
   }
 
   private createHttpApi() {

@@ -1,7 +1,8 @@
 // The synthesized CloudFormation follows the topology: every queue has a DLQ, every function is
-// wired to its queue, every rule to its queue (and only that rule may send to it), the tables are
-// encrypted with the customer-managed key and recoverable, the API has the JWT authorizer exactly
-// where the topology asks for it, and cdk-nag reports nothing unacknowledged.
+// wired to its queue, every rule and schedule to its queue (and only that rule may send to it),
+// only the publishing functions may put our own source on the bus, the tables are encrypted with
+// the customer-managed key and recoverable, the API has the JWT authorizer exactly where the
+// topology asks for it, and cdk-nag reports nothing unacknowledged.
 // Bundling is skipped (templates only), so no handler needs to build for these tests.
 import { App, type CfnElement, type Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
@@ -13,11 +14,13 @@ import { type ServiceStack, USER_GROUPS } from "#infra/cdk/service-stack.ts";
 import {
   DEFAULT_BUS_NAME,
   DEFAULT_UPSTREAM_SOURCE,
+  DOMAIN_EVENT_SOURCE,
   envNames,
   functions,
   queues,
   routes,
   rules,
+  schedules,
   tables,
 } from "#infra/topology.ts";
 import { noBundling, readValidationReport, type ValidationReport } from "./synth.ts";
@@ -52,6 +55,8 @@ const id = (construct: { node: { defaultChild?: unknown } }, stack: Stack = serv
 const fnId = (name: string) => id(required(serviceStack.functions.get(name)));
 const queueId = (name: string) => id(required(serviceStack.queues.get(name)).queue);
 const dlqId = (name: string) => id(required(serviceStack.queues.get(name)).deadLetterQueue);
+const roleId = (name: string) => id(required(required(serviceStack.functions.get(name)).role));
+const scheduleId = (name: string) => id(required(serviceStack.schedules.get(name)));
 const arnOf = (logicalId: string) => ({ "Fn::GetAtt": [logicalId, "Arn"] });
 
 function required<T>(value: T | undefined): T {
@@ -215,7 +220,9 @@ describe("rules", () => {
   const topologyRules = rules(UPSTREAM_SOURCE);
 
   it("routes each pattern of the topology (with the upstream source from context) to its queue", () => {
-    const all = Object.values(resources(service, "AWS::Events::Rule"));
+    const all = Object.values(resources(service, "AWS::Events::Rule")).filter(
+      (r) => r.Properties.EventPattern !== undefined,
+    );
     expect(all).toHaveLength(topologyRules.length);
     for (const rule of topologyRules) {
       service.hasResourceProperties("AWS::Events::Rule", {
@@ -234,17 +241,26 @@ describe("rules", () => {
     expect(JSON.stringify(all)).toContain(UPSTREAM_SOURCE);
   });
 
-  it("lets only the rule that targets a queue send to it and to its DLQ (aws:SourceArn)", () => {
+  it("lets only the rule or schedule that targets a queue send to it and to its DLQ (aws:SourceArn)", () => {
     const ruleIds = new Map(
       Object.entries(resources(service, "AWS::Events::Rule")).map(([logicalId, r]) => [
         JSON.stringify(r.Properties.EventPattern),
         logicalId,
       ]),
     );
+    const targets = [
+      ...topologyRules.map((rule) => ({
+        ruleId: required(ruleIds.get(JSON.stringify(rule.pattern))),
+        targetQueue: rule.targetQueue,
+      })),
+      ...schedules.map((schedule) => ({
+        ruleId: scheduleId(schedule.name),
+        targetQueue: schedule.targetQueue,
+      })),
+    ];
     const policies = Object.values(resources(service, "AWS::SQS::QueuePolicy"));
-    for (const rule of topologyRules) {
-      const ruleId = required(ruleIds.get(JSON.stringify(rule.pattern)));
-      for (const queue of [queueId(rule.targetQueue), dlqId(rule.targetQueue)]) {
+    for (const { ruleId, targetQueue } of targets) {
+      for (const queue of [queueId(targetQueue), dlqId(targetQueue)]) {
         const statements = policies
           .filter((p) => JSON.stringify(p.Properties.Queues) === JSON.stringify([{ Ref: queue }]))
           .flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, any>[])
@@ -255,6 +271,93 @@ describe("rules", () => {
         }
       }
     }
+  });
+});
+
+describe("schedules", () => {
+  it("puts one schedule rule per topology schedule on the default bus, into its queue with a DLQ", () => {
+    const all = resources(service, "AWS::Events::Rule");
+    const scheduled = Object.values(all).filter((r) => r.Properties.ScheduleExpression);
+    expect(scheduled).toHaveLength(schedules.length);
+    for (const spec of schedules) {
+      const rule = required(all[scheduleId(spec.name)]).Properties;
+      expect(rule).toMatchObject({
+        Description: spec.description,
+        ScheduleExpression: `rate(${spec.rateMinutes} minute${spec.rateMinutes === 1 ? "" : "s"})`,
+        Targets: [
+          expect.objectContaining({
+            Arn: arnOf(queueId(spec.targetQueue)),
+            DeadLetterConfig: { Arn: arnOf(dlqId(spec.targetQueue)) },
+            RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
+          }),
+        ],
+      });
+      // Schedules run only on the default bus: no EventBusName, no pattern.
+      expect(rule.EventBusName).toBeUndefined();
+      expect(rule.EventPattern).toBeUndefined();
+    }
+  });
+
+  it("ticks the sweeper every minute through its queue, one tick per invocation", () => {
+    service.hasResourceProperties("AWS::Events::Rule", {
+      ScheduleExpression: "rate(1 minute)",
+      Targets: [
+        Match.objectLike({
+          Arn: arnOf(queueId("sweeper")),
+          DeadLetterConfig: { Arn: arnOf(dlqId("sweeper")) },
+        }),
+      ],
+    });
+    service.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      FunctionName: { Ref: fnId("sweeper") },
+      EventSourceArn: arnOf(queueId("sweeper")),
+      BatchSize: 1,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+    });
+  });
+});
+
+describe("event bus policy", () => {
+  const publishers = functions.filter((f) => f.publishes).map((f) => f.name);
+  const others = functions.filter((f) => !f.publishes).map((f) => f.name);
+
+  const busPolicy = () => {
+    const all = Object.values(resources(service, "AWS::Events::EventBusPolicy"));
+    expect(all).toHaveLength(1);
+    return required(all[0]).Properties;
+  };
+
+  it("denies PutEvents with our own source to everyone but the publishing functions' roles", () => {
+    const busId = id(dataStack.bus, dataStack);
+    const policy = busPolicy();
+    expect(policy.EventBusName).toEqual({
+      "Fn::ImportValue": expect.stringContaining(`ExportsOutputRef${busId}`),
+    });
+    expect(policy.StatementId).toBe(policy.Statement.Sid);
+    expect(policy.Statement).toMatchObject({
+      Effect: "Deny",
+      Principal: "*",
+      Action: "events:PutEvents",
+      Resource: { "Fn::ImportValue": expect.stringContaining(`ExportsOutputFnGetAtt${busId}Arn`) },
+    });
+    expect(Object.keys(policy.Statement.Condition).sort()).toEqual([
+      "ArnNotEquals",
+      "StringEquals",
+    ]);
+    expect(policy.Statement.Condition.StringEquals).toEqual({
+      "events:source": DOMAIN_EVENT_SOURCE,
+    });
+    const exempt = (policy.Statement.Condition.ArnNotEquals["aws:PrincipalArn"] as unknown[]).map(
+      (arn) => JSON.stringify(arn),
+    );
+    expect(exempt.sort()).toEqual(
+      publishers.map((name) => JSON.stringify(arnOf(roleId(name)))).sort(),
+    );
+    for (const name of others) expect(exempt).not.toContain(JSON.stringify(arnOf(roleId(name))));
+  });
+
+  it("leaves the upstream source to the integrators", () => {
+    expect(JSON.stringify(busPolicy())).not.toContain(UPSTREAM_SOURCE);
   });
 });
 

@@ -1,6 +1,6 @@
-// Adding a function, a queue, a rule and routes is one entry each in the topology, and no CDK
-// change: with an extended topology the app wires everything and cdk-nag stays clean.
-import { App } from "aws-cdk-lib";
+// Adding a function, a queue, a rule, a schedule and routes is one entry each in the topology, and
+// no CDK change: with an extended topology the app wires everything and cdk-nag stays clean.
+import { App, type CfnElement } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it, vi } from "vitest";
 import type * as Topology from "#infra/topology.ts";
@@ -42,6 +42,15 @@ vi.mock("#infra/topology.ts", async (importOriginal) => {
         targetQueue: "follow-up",
       },
     ],
+    schedules: [
+      ...original.schedules,
+      {
+        name: "follow-up-every-five-minutes",
+        description: "Test schedule",
+        rateMinutes: 5,
+        targetQueue: "follow-up",
+      },
+    ],
     routes: [
       ...original.routes,
       { method: "POST", path: "/v1/cases/{caseId}/follow-ups", function: "api", auth: true },
@@ -53,12 +62,13 @@ vi.mock("#infra/topology.ts", async (importOriginal) => {
 describe("an extended topology", () => {
   it("is deployed without any CDK change, and cdk-nag stays clean", async () => {
     const { buildApp } = await import("#infra/cdk/app.ts");
+    const actual = await vi.importActual<typeof Topology>("#infra/topology.ts");
     const app = new App({ context: noBundling });
     const { service: stack } = buildApp(app);
     expect(() => app.synth()).not.toThrow();
     const service = Template.fromStack(stack);
 
-    service.resourceCountIs("AWS::Lambda::Function", 5);
+    service.resourceCountIs("AWS::Lambda::Function", actual.functions.length + 1);
     service.hasResourceProperties("AWS::Lambda::Function", {
       Description: "Follow-up test function",
       Runtime: "nodejs22.x",
@@ -76,6 +86,26 @@ describe("an extended topology", () => {
     service.hasResourceProperties("AWS::Events::Rule", {
       EventPattern: { source: ["courier.care"], "detail-type": ["Case Resolved"] },
     });
+    const followUpQueue = stack.getLogicalId(
+      stack.queues.get("follow-up")?.queue.node.defaultChild as CfnElement,
+    );
+    service.hasResourceProperties("AWS::Events::Rule", {
+      Description: "Test schedule",
+      ScheduleExpression: "rate(5 minutes)",
+      Targets: [Match.objectLike({ Arn: { "Fn::GetAtt": [followUpQueue, "Arn"] } })],
+    });
+    // The new function does not publish: its role is not exempt from the bus policy's Deny.
+    const roleArn = (name: string) => ({
+      "Fn::GetAtt": [
+        stack.getLogicalId(stack.functions.get(name)?.role?.node.defaultChild as CfnElement),
+        "Arn",
+      ],
+    });
+    const [policy] = Object.values(service.findResources("AWS::Events::EventBusPolicy"));
+    const exempt: unknown = policy?.Properties.Statement.Condition.ArnNotEquals["aws:PrincipalArn"];
+    expect(exempt).toHaveLength(actual.functions.filter((f) => f.publishes).length);
+    expect(exempt).not.toContainEqual(roleArn("follow-up"));
+    expect(exempt).toContainEqual(roleArn("intake"));
     service.hasResourceProperties("AWS::ApiGatewayV2::Route", {
       RouteKey: "POST /v1/cases/{caseId}/follow-ups",
       AuthorizationType: "JWT",
