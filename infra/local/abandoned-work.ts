@@ -7,21 +7,15 @@
 import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
-  DynamoDBClient,
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
+import { localDynamoClient } from "./dynamo-server.ts";
 
 export async function releaseAbandonedIdempotencyRecords(
   endpoint: string,
   tableName: string,
 ): Promise<number> {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: process.env.AWS_REGION ?? "us-east-1",
-    ...(process.env.AWS_ACCESS_KEY_ID
-      ? {}
-      : { credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
-  });
+  const client = localDynamoClient(endpoint);
   let released = 0;
   try {
     let startKey: Record<string, never> | undefined;

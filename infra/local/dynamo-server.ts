@@ -52,13 +52,7 @@ export async function ensureTables(
   specs: readonly TableSpec[],
   names: (logical: string) => string,
 ): Promise<void> {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: process.env.AWS_REGION ?? "us-east-1",
-    ...(process.env.AWS_ACCESS_KEY_ID
-      ? {}
-      : { credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
-  });
+  const client = localDynamoClient(endpoint);
   try {
     for (const spec of specs) {
       try {
@@ -74,6 +68,17 @@ export async function ensureTables(
   } finally {
     client.destroy();
   }
+}
+
+/** A client for the runtime's own use of the store (tables, start-up recovery), not the handlers'. */
+export function localDynamoClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: process.env.AWS_REGION ?? "us-east-1",
+    ...(process.env.AWS_ACCESS_KEY_ID
+      ? {}
+      : { credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
+  });
 }
 
 export function createTableInput(spec: TableSpec, tableName: string): CreateTableCommandInput {

@@ -1,7 +1,7 @@
 // The domain events that move a case along, built from the case as stored. Shared by the
 // function that takes the step and by the sweeper that re-drives a step that was lost, so a
 // re-drive says exactly what the first announcement said.
-import { caseClassified, caseOpened } from "#events/index.ts";
+import { caseClassified, caseOpened, caseReclassified } from "#events/index.ts";
 import type { Case } from "#shared/domain/case.ts";
 import { type Classification, classifyEventCase } from "#shared/domain/classify-event.ts";
 import { addTimelineEntry, hasTimelineEntry } from "./case-store.ts";
@@ -68,4 +68,48 @@ export async function announceClassified(
     summary: `Classified ${c.category}, ${c.severity}, ${c.priority}`,
     data: { reasons },
   });
+}
+
+/**
+ * Case Reclassified, then its timeline entry (keyed by the change's time), with the same rule:
+ * a repeat that finds the entry publishes nothing, unless `force`d (the change just saved).
+ */
+export async function announceReclassified(
+  before: Case,
+  after: Case,
+  reasons: readonly string[],
+  { force = false } = {},
+): Promise<void> {
+  const at = after.reclassifiedAt as string;
+  if (!force && (await hasTimelineEntry(after.caseId, at, "reclassified"))) return;
+  const from = classificationFields(before);
+  const to = classificationFields(after);
+  await publish(caseReclassified, {
+    caseId: after.caseId,
+    waybillNo: after.waybillNo,
+    category: after.category,
+    from,
+    to,
+    sla: {
+      firstResponseDue: after.sla.firstResponseDue as string,
+      resolutionDue: after.sla.resolutionDue as string,
+    },
+    reasons: [...reasons],
+    reclassifiedAt: at,
+  });
+  await addTimelineEntry(after.caseId, {
+    at,
+    key: "reclassified",
+    kind: "reclassified",
+    summary: `Reclassified ${from.severity}/${from.priority} → ${to.severity}/${to.priority}`,
+    data: { from, to, reasons },
+  });
+}
+
+function classificationFields(c: Case) {
+  return {
+    severity: c.severity ?? "general",
+    priority: c.priority ?? "high",
+    feedbackType: c.feedbackType ?? "service",
+  };
 }
