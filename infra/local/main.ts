@@ -31,6 +31,13 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     if (stopping) return;
     stopping = true;
     console.log("stopping…");
+    // A handler that never returns must not keep the process: what was acknowledged is journaled.
+    setTimeout(() => {
+      console.error(
+        "stopping took over 15 s: exiting; unfinished messages are delivered after restart",
+      );
+      process.exit(1);
+    }, 15_000).unref();
     runtime.stop().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -80,7 +80,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     : await startEmbeddedDynamo(options.dataDir, options.inMemory);
   const dynamoEndpoint = externalDynamo ?? (dynamo as { endpoint: string }).endpoint;
   await ensureTables(dynamoEndpoint, tables, (name) => name);
-  const released = await releaseAbandonedIdempotencyRecords(dynamoEndpoint, "idempotency");
+  // Only in the embedded store: it belongs to this runtime alone (an external one may be shared).
+  const released = dynamo
+    ? await releaseAbandonedIdempotencyRecords(dynamoEndpoint, "idempotency")
+    : 0;
   if (released) log(`released ${released} idempotency record(s) left in progress by the last run`);
 
   const durable = !options.inMemory;
@@ -97,10 +100,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const queues = new Map<string, LocalQueue>();
   /** One journal write for all the messages of one request, then each queue gets its own. */
   const deliver = (deliveries: readonly { queue: string; body: string }[]) => {
-    const prepared = deliveries.map(({ queue, body }) => ({
-      queue: queueNamed(queues, queue),
-      message: queueNamed(queues, queue).prepare(body),
-    }));
+    const prepared = deliveries.map((delivery) => {
+      const queue = queueNamed(queues, delivery.queue);
+      return { queue, message: queue.prepare(delivery.body) };
+    });
     journal?.append({
       t: "send",
       to: prepared.map(({ queue, message }) => ({ q: queue.name, m: message })),
