@@ -9,6 +9,7 @@ import {
   metadata,
   priority,
   severity,
+  slaDeadlines,
   waybillNo,
 } from "./common.ts";
 
@@ -29,7 +30,7 @@ export const caseClassified = defineEvent({
     priority,
     feedbackType,
     customer: z.object({ id: z.string(), tier: customerTier }),
-    sla: z.object({ firstResponseDue: isoTimestamp, resolutionDue: isoTimestamp }),
+    sla: slaDeadlines,
     reasons: z.array(z.string()),
     classifiedAt: isoTimestamp,
   }),

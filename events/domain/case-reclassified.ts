@@ -8,6 +8,7 @@ import {
   metadata,
   priority,
   severity,
+  slaDeadlines,
   waybillNo,
 } from "./common.ts";
 
@@ -28,7 +29,7 @@ export const caseReclassified = defineEvent({
     category,
     from: classification,
     to: classification,
-    sla: z.object({ firstResponseDue: isoTimestamp, resolutionDue: isoTimestamp }),
+    sla: slaDeadlines,
     reasons: z.array(z.string()),
     reclassifiedAt: isoTimestamp,
   }),

@@ -16,6 +16,12 @@ export const metadata = z.object({
   publishedAt: isoTimestamp,
 });
 
+/** The SLA deadlines a classification sets (business time, see shared/domain/sla.ts). */
+export const slaDeadlines = z.object({
+  firstResponseDue: isoTimestamp,
+  resolutionDue: isoTimestamp,
+});
+
 export const trigger = z.object({
   detailType: z.string(),
   eventId: z.string(),

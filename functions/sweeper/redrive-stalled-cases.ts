@@ -10,7 +10,7 @@ import {
 } from "#shared/adapters/case-announcements.ts";
 import { addTimelineEntry, listStalledCases, updateCase } from "#shared/adapters/case-store.ts";
 import { metrics } from "#shared/adapters/powertools.ts";
-import { missingStep, nextCheckAfterRedrive } from "#shared/domain/case-pipeline.ts";
+import { missingStep, nextRedrive } from "#shared/domain/case-pipeline.ts";
 
 /** Cases looked at per tick; more wait for the next minute (the oldest first). */
 const CASES_PER_SWEEP = 100;
@@ -21,11 +21,8 @@ export async function redriveStalledCases(now: Date): Promise<string> {
   for (const candidate of stalled) {
     // The index is eventually consistent: decide on the case as it is now.
     const { case: c, changed } = await updateCase(candidate.caseId, (current) => {
-      if (!missingStep(current)) return null;
-      const due = current.redrive?.nextCheckAt;
-      if (due && Date.parse(due) > now.getTime()) return null;
-      const count = (current.redrive?.count ?? 0) + 1;
-      return { ...current, redrive: { count, nextCheckAt: nextCheckAfterRedrive(count, now) } };
+      const redrive = nextRedrive(current, now);
+      return redrive ? { ...current, redrive } : null;
     });
     if (!changed) continue;
     const step = missingStep(c);

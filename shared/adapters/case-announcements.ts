@@ -54,10 +54,7 @@ export async function announceClassified(
     priority: c.priority ?? "high",
     feedbackType: c.feedbackType ?? "service",
     customer: { id: c.customer.id, tier: c.customer.tier },
-    sla: {
-      firstResponseDue: c.sla.firstResponseDue as string,
-      resolutionDue: c.sla.resolutionDue as string,
-    },
+    sla: deadlinesOf(c),
     reasons: [...reasons],
     classifiedAt: at,
   });
@@ -90,10 +87,7 @@ export async function announceReclassified(
     category: after.category,
     from,
     to,
-    sla: {
-      firstResponseDue: after.sla.firstResponseDue as string,
-      resolutionDue: after.sla.resolutionDue as string,
-    },
+    sla: deadlinesOf(after),
     reasons: [...reasons],
     reclassifiedAt: at,
   });
@@ -111,5 +105,13 @@ function classificationFields(c: Case) {
     severity: c.severity ?? "general",
     priority: c.priority ?? "high",
     feedbackType: c.feedbackType ?? "service",
+  };
+}
+
+/** The deadlines of a classified case (classification always sets both). */
+function deadlinesOf(c: Case) {
+  return {
+    firstResponseDue: c.sla.firstResponseDue as string,
+    resolutionDue: c.sla.resolutionDue as string,
   };
 }

@@ -33,3 +33,18 @@ export function nextCheckAfterRedrive(redrives: number, now: Date): string {
   );
   return new Date(now.getTime() + minutes * MINUTE).toISOString();
 }
+
+/**
+ * The case's re-drive record after one more re-drive at `now`, or null when it needs none: it
+ * moved on, or its next check is not due yet (the sweep's index is only eventually consistent).
+ */
+export function nextRedrive(
+  c: Pick<Case, "status" | "classifiedAt" | "redrive">,
+  now: Date,
+): { readonly count: number; readonly nextCheckAt: string } | null {
+  if (!missingStep(c)) return null;
+  const due = c.redrive?.nextCheckAt;
+  if (due && Date.parse(due) > now.getTime()) return null;
+  const count = (c.redrive?.count ?? 0) + 1;
+  return { count, nextCheckAt: nextCheckAfterRedrive(count, now) };
+}

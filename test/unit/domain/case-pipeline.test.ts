@@ -5,6 +5,7 @@ import {
   MAX_REDRIVE_INTERVAL_MINUTES,
   missingStep,
   nextCheckAfterRedrive,
+  nextRedrive,
   STALLED_AFTER_MINUTES,
 } from "#shared/domain/case-pipeline.ts";
 
@@ -29,5 +30,18 @@ describe("case pipeline", () => {
     );
     expect(minutes).toEqual([5, 10, 20, 40, 60, 60, 60]);
     expect(Math.max(...minutes)).toBe(MAX_REDRIVE_INTERVAL_MINUTES);
+  });
+
+  it("re-drives a stalled case when its check is due, and counts the attempts", () => {
+    const now = new Date("2026-11-23T02:00:00Z");
+    const stalled = { status: "new" as const, classifiedAt: null };
+    expect(nextRedrive(stalled, now)).toEqual({
+      count: 1,
+      nextCheckAt: nextCheckAfterRedrive(1, now),
+    });
+    const waiting = { ...stalled, redrive: { count: 1, nextCheckAt: "2026-11-23T02:05:00.000Z" } };
+    expect(nextRedrive(waiting, now)).toBeNull();
+    expect(nextRedrive(waiting, new Date("2026-11-23T02:05:00Z"))?.count).toBe(2);
+    expect(nextRedrive({ status: "assigned", classifiedAt: "x", redrive: null }, now)).toBeNull();
   });
 });
