@@ -1,129 +1,150 @@
-// Business time (../domain.md "SLA"): a calendar per team of working hours, working weekdays,
-// holidays and make-up working days in the team's time zone. SLA clocks only run inside it.
+// Business time (../domain.md "SLA"): a calendar per team of working periods per weekday,
+// holidays, make-up working days (调休), date overrides and peak periods, read in the team's time
+// zone. SLA clocks only run inside its working periods.
 // Pure: no clock is read, the instants are always passed in. Time zones go through
 // Intl.DateTimeFormat (no library) and are correct across daylight-saving changes.
 // Fast: every function walks the calendar a day at a time, never a minute at a time.
+import { regionDates } from "../calendars/index.ts";
 
-export interface BusinessCalendar {
-  /** IANA time zone in which the hours and dates below are read, e.g. "Asia/Shanghai". */
-  readonly timeZone: string;
-  /** ISO weekdays that are working days: 1 = Monday … 7 = Sunday. */
-  readonly workWeekdays: readonly number[];
-  /** Local opening time, "HH:MM" (24-hour clock). */
-  readonly opens: string;
-  /** Local closing time, "HH:MM", after `opens` on the same day. */
-  readonly closes: string;
-  /** Local dates (YYYY-MM-DD) that are not working days whatever the weekday. */
-  readonly holidays: readonly string[];
-  /**
-   * Local dates (YYYY-MM-DD) that are working days whatever the weekday: the 调休 make-up
-   * working days, e.g. a Sunday worked to bridge a public holiday. A date may not be listed
-   * both here and in `holidays`.
-   */
-  readonly workingDays?: readonly string[];
+/**
+ * A working period of a local day, "HH:MM" to "HH:MM" (24-hour clock), start included, end
+ * excluded. An `end` at or before `start` ends on the next day (an overnight shift, e.g.
+ * 22:00–06:00; 00:00–00:00 is the whole day): the period belongs to the day it starts on.
+ */
+export interface Period {
+  readonly start: string;
+  readonly end: string;
+}
+
+/** ISO weekday: 1 = Monday … 7 = Sunday. */
+export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+/** Hours of one date that replace every other rule for it; `periods: []` closes the date. */
+export interface DateOverride {
+  readonly date: string;
+  readonly periods: readonly Period[];
 }
 
 /**
- * Asia/Shanghai, Monday to Saturday, 09:00–18:00.
- *
- * Holidays: the 2026 arrangement exactly as the State Council announced it on 4 November 2025
- * (国办: 2026年部分节假日安排), and for 2027 only the statutory days of the 全国年节及纪念日
- * 放假办法 (New Year 1 day, Spring Festival 4 days from 除夕, Qingming 1, Labour Day 2,
- * Dragon Boat 1, Mid-Autumn 1, National Day 3): the 2027 bridging days and make-up working
- * days depend on the State Council's notice for 2027 and are not in this list.
- *
- * OPERATORS MUST MAINTAIN THIS LIST (or their team's own calendar): add each year's
- * arrangement when the State Council publishes it, usually in November of the year before.
- * Make-up working days on a Saturday need no entry here (Saturday is a working day already);
- * those on a Sunday go in `workingDays`.
+ * A peak season (e.g. 双11) in which SLA targets are relaxed: the SLA durations of a case opened
+ * on a local date from `from` to `to` (both included) are multiplied by `slaFactor`.
+ */
+export interface PeakPeriod {
+  readonly name: string;
+  readonly from: string;
+  readonly to: string;
+  readonly slaFactor: number;
+}
+
+/**
+ * A team's business calendar with its holiday dates merged in (see calendar-spec.ts for what a
+ * team record stores). Dates are local dates, YYYY-MM-DD, in `timeZone`. For a date, the first
+ * rule that applies gives its periods: an override; a holiday (none); a make-up working day
+ * (`makeUpDayHours`); the weekday's hours.
+ */
+export interface BusinessCalendar {
+  /** IANA time zone in which the hours and dates are read, e.g. "Asia/Shanghai". */
+  readonly timeZone: string;
+  /** Working periods per ISO weekday; a weekday absent or with no periods is not worked. */
+  readonly weeklyHours: Readonly<Partial<Record<IsoWeekday, readonly Period[]>>>;
+  /** Dates that are not worked whatever the weekday. */
+  readonly holidays: readonly string[];
+  /**
+   * Make-up working days (调休): dates worked whatever the weekday, e.g. a Sunday worked to
+   * bridge a public holiday. A date may not be listed both here and in `holidays`.
+   */
+  readonly workingDays?: readonly string[];
+  /**
+   * The hours of a regular working day: those of a make-up working day, and what one "business
+   * day" of the SLA measures. Default: the hours of the first worked weekday (Monday's, usually).
+   */
+  readonly makeUpDayHours?: readonly Period[];
+  /** Special hours for single dates; they win over the weekday, holiday and make-up rules. */
+  readonly overrides?: readonly DateOverride[];
+  /** Peak seasons; they may not overlap. */
+  readonly peaks?: readonly PeakPeriod[];
+}
+
+const NINE_TO_SIX: readonly Period[] = [{ start: "09:00", end: "18:00" }];
+
+/**
+ * The domain default: Asia/Shanghai, Monday to Saturday 09:00–18:00, mainland China's public
+ * holidays and make-up working days from shared/calendars/cn/ (see holiday-coverage.ts for the
+ * warning raised when a year's file is missing or only provisional).
  */
 export const DEFAULT_CALENDAR: BusinessCalendar = {
   timeZone: "Asia/Shanghai",
-  workWeekdays: [1, 2, 3, 4, 5, 6],
-  opens: "09:00",
-  closes: "18:00",
-  holidays: [
-    // 2026 (announced arrangement)
-    ...["2026-01-01", "2026-01-02", "2026-01-03"], // New Year
-    ...["2026-02-15", "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19"], // Spring Festival
-    ...["2026-02-20", "2026-02-21", "2026-02-22", "2026-02-23"], // … until 正月初七
-    ...["2026-04-04", "2026-04-05", "2026-04-06"], // Qingming
-    ...["2026-05-01", "2026-05-02", "2026-05-03", "2026-05-04", "2026-05-05"], // Labour Day
-    ...["2026-06-19", "2026-06-20", "2026-06-21"], // Dragon Boat
-    ...["2026-09-25", "2026-09-26", "2026-09-27"], // Mid-Autumn
-    ...["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04"], // National Day
-    ...["2026-10-05", "2026-10-06", "2026-10-07"],
-    // 2027 (statutory days only; replace with the State Council's arrangement)
-    "2027-01-01", // New Year
-    ...["2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08"], // Spring Festival (除夕 to 初三)
-    "2027-04-05", // Qingming
-    ...["2027-05-01", "2027-05-02"], // Labour Day
-    "2027-06-09", // Dragon Boat
-    "2027-09-15", // Mid-Autumn
-    ...["2027-10-01", "2027-10-02", "2027-10-03"], // National Day
-  ],
-  // 2026 make-up working Sundays (1月4日 for New Year, 9月20日 for National Day).
-  workingDays: ["2026-01-04", "2026-09-20"],
+  weeklyHours: {
+    1: NINE_TO_SIX,
+    2: NINE_TO_SIX,
+    3: NINE_TO_SIX,
+    4: NINE_TO_SIX,
+    5: NINE_TO_SIX,
+    6: NINE_TO_SIX,
+  },
+  ...regionDates("cn"),
 };
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
+const MINUTES_PER_DAY = 1440;
 /** Searching further than this without meeting any working time means the calendar has none. */
 const MAX_IDLE_DAYS = 2 * 366;
 
 /**
- * Length of one business day in minutes: closing minus opening time (540 for 09:00–18:00).
- * This nominal length is what "N business days" means in the SLA policy. On the rare day a
- * daylight-saving change falls inside business hours, that day's real window differs from it.
+ * Length of a regular working day in minutes (the sum of `makeUpDayHours`' periods: 540 for
+ * 09:00–18:00, 480 with a lunch hour). This nominal length is what "N business days" means in
+ * the SLA policy; a day with other hours (an override, a daylight-saving change) differs from it.
  */
 export function businessDayLengthMinutes(cal: BusinessCalendar): number {
   const c = compile(cal);
-  return c.closes - c.opens;
+  const length = c.regularDay.reduce((sum, p) => sum + (p.end - p.start), 0);
+  if (length === 0)
+    throw new RangeError("Invalid business calendar: it has no regular working day to measure");
+  return length;
 }
 
-/** Whether `at` is inside business hours: a working day, at or after opening, before closing. */
+/** Whether `at` is inside a working period: at or after its start, before its end. */
 export function isBusinessTime(at: Date, cal: BusinessCalendar): boolean {
   const c = compile(cal);
   const t = instant(at);
-  const window = windowOf(localDayOf(t, c.timeZone), c);
-  return window !== null && t >= window.open && t < window.close;
+  const day = localDayOf(t, c.timeZone);
+  for (const w of windows(day - 1, c, day)) {
+    if (w.open > t) return false;
+    if (t < w.close) return true;
+  }
+  return false;
 }
 
 /** `at` itself when inside business hours, else the next opening (a closing instant is outside). */
 export function nextBusinessOpening(at: Date, cal: BusinessCalendar): Date {
   const c = compile(cal);
   const t = instant(at);
-  let day = localDayOf(t, c.timeZone);
-  for (let idle = 0; idle < MAX_IDLE_DAYS; idle++, day++) {
-    const window = windowOf(day, c);
-    if (window && t < window.close) return new Date(Math.max(t, window.open));
+  for (const w of windows(localDayOf(t, c.timeZone) - 1, c)) {
+    if (t < w.close) return new Date(Math.max(t, w.open));
   }
-  throw new RangeError(noWorkingTime(cal));
+  throw new RangeError(noWorkingTime(c)); // unreachable: `windows` throws first
 }
 
 /**
- * The instant `minutes` business minutes after `start`. A start outside business hours counts
- * from the next opening; a result that uses up a day's hours exactly is that day's closing
- * instant (18:00), not the next opening. Fractional minutes are rounded to the millisecond.
+ * The earliest instant by which `minutes` business minutes have passed since `start`. A start
+ * outside business hours counts from the next opening (so 0 minutes is the next opening). A
+ * result that uses up a period exactly is that period's closing instant (12:00 before a lunch
+ * break, 18:00 in the evening), not the next opening. Fractions are rounded to the millisecond.
  */
 export function addBusinessMinutes(start: Date, minutes: number, cal: BusinessCalendar): Date {
   const c = compile(cal);
   if (!Number.isFinite(minutes) || minutes < 0)
     throw new RangeError(`Business minutes must be a finite number >= 0, not ${minutes}`);
   let remaining = Math.round(minutes * MINUTE);
-  let t = instant(start);
-  let day = localDayOf(t, c.timeZone);
-  for (let idle = 0; idle < MAX_IDLE_DAYS; idle++, day++) {
-    const window = windowOf(day, c);
-    if (!window || t >= window.close) continue;
-    t = Math.max(t, window.open);
-    const available = window.close - t;
-    if (remaining <= available) return new Date(t + remaining);
-    remaining -= available;
-    t = window.close;
-    idle = -1; // time was counted: the search limit is about days without working time
+  const t = instant(start);
+  for (const w of windows(localDayOf(t, c.timeZone) - 1, c)) {
+    if (w.close <= t) continue;
+    const from = Math.max(t, w.open);
+    if (remaining <= w.close - from) return new Date(from + remaining);
+    remaining -= w.close - from;
   }
-  throw new RangeError(noWorkingTime(cal));
+  throw new RangeError(noWorkingTime(c)); // unreachable: `windows` throws first
 }
 
 /** Business minutes between two instants (fractional below a minute); 0 when `to` <= `from`. */
@@ -133,34 +154,92 @@ export function businessMinutesBetween(from: Date, to: Date, cal: BusinessCalend
   const b = instant(to);
   if (b <= a) return 0;
   let total = 0;
-  const last = localDayOf(b, c.timeZone);
-  for (let day = localDayOf(a, c.timeZone); day <= last; day++) {
-    const window = windowOf(day, c);
-    if (!window) continue;
-    const overlap = Math.min(window.close, b) - Math.max(window.open, a);
+  for (const w of windows(localDayOf(a, c.timeZone) - 1, c, localDayOf(b, c.timeZone))) {
+    if (w.open >= b) break;
+    const overlap = Math.min(w.close, b) - Math.max(w.open, a);
     if (overlap > 0) total += overlap;
   }
   return total / MINUTE;
 }
 
-// ---- the calendar, checked -------------------------------------------------------------------
+/** The SLA factor of the peak period containing `at`'s local date, 1 outside any peak. */
+export function slaFactorAt(at: Date, cal: BusinessCalendar): number {
+  const c = compile(cal);
+  const day = localDayOf(instant(at), c.timeZone);
+  return c.peaks.find((p) => p.from <= day && day <= p.to)?.slaFactor ?? 1;
+}
+
+/** Checks a calendar, throwing the RangeError that any function given it would throw. */
+export function assertValidCalendar(cal: BusinessCalendar): void {
+  compile(cal);
+}
+
+// ---- working windows -------------------------------------------------------------------------
 
 /** A local calendar date as a day number: days since 1970-01-01. */
 type Day = number;
 
-interface Compiled {
-  readonly timeZone: string;
-  /** Minutes after local midnight. */
-  readonly opens: number;
-  readonly closes: number;
-  readonly weekdays: ReadonlySet<number>;
-  readonly holidays: ReadonlySet<Day>;
-  readonly workingDays: ReadonlySet<Day>;
+/** A period in minutes after the local midnight of its day; `end` > `start`, up to 2 days. */
+interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A working period as instants (ms), open included, close excluded. */
+interface Window {
+  readonly open: number;
+  readonly close: number;
 }
 
 /**
- * Validates the calendar (a RangeError naming what is wrong) and indexes its dates. The result
- * is remembered per calendar object: calendars are immutable values (every field is readonly),
+ * The working windows of the periods starting on local days `from` … `to`, in time order and
+ * disjoint (a period that a daylight-saving jump makes overlap the one before is trimmed).
+ * Unbounded (`to` omitted), it throws once MAX_IDLE_DAYS days in a row have no period.
+ * Callers start a day early: an overnight period of the day before may still be running.
+ */
+function* windows(from: Day, c: Compiled, to: Day = Infinity): Generator<Window> {
+  let lastClose = -Infinity;
+  let idle = 0;
+  for (let day = from; day <= to; day++) {
+    const spans = spansOf(day, c);
+    if (spans.length === 0 && to === Infinity && ++idle > MAX_IDLE_DAYS)
+      throw new RangeError(noWorkingTime(c));
+    if (spans.length > 0) idle = 0;
+    for (const span of spans) {
+      const open = Math.max(instantOf(day, span.start, c.timeZone), lastClose);
+      const close = instantOf(day, span.end, c.timeZone);
+      if (close <= open) continue;
+      lastClose = close;
+      yield { open, close };
+    }
+  }
+}
+
+/** The periods of a local date: override, else holiday (none), else make-up day, else weekday. */
+function spansOf(day: Day, c: Compiled): readonly Span[] {
+  const override = c.overrides.get(day);
+  if (override) return override;
+  if (c.holidays.has(day)) return [];
+  if (c.workingDays.has(day)) return c.regularDay;
+  return c.weekly[weekdayOf(day)] ?? [];
+}
+
+// ---- the calendar, checked -------------------------------------------------------------------
+
+interface Compiled {
+  readonly timeZone: string;
+  /** Index = ISO weekday (index 0 unused). */
+  readonly weekly: readonly (readonly Span[])[];
+  readonly regularDay: readonly Span[];
+  readonly holidays: ReadonlySet<Day>;
+  readonly workingDays: ReadonlySet<Day>;
+  readonly overrides: ReadonlyMap<Day, readonly Span[]>;
+  readonly peaks: readonly { readonly from: Day; readonly to: Day; readonly slaFactor: number }[];
+}
+
+/**
+ * Validates the calendar (a RangeError naming what is wrong) and indexes it. The result is
+ * remembered per calendar object: calendars are immutable values (every field is readonly),
  * so change one by making a new object, never by editing it in place.
  */
 function compile(cal: BusinessCalendar): Compiled {
@@ -175,45 +254,124 @@ function compile(cal: BusinessCalendar): Compiled {
 const compiled = new WeakMap<BusinessCalendar, Compiled>();
 
 function check(cal: BusinessCalendar): Compiled {
-  const opens = minutesOfDay(cal.opens, "opens");
-  const closes = minutesOfDay(cal.closes, "closes");
-  if (opens >= closes)
-    throw new RangeError(
-      `Invalid business calendar: it opens (${cal.opens}) at or after it closes (${cal.closes})`,
-    );
   formatter(cal.timeZone);
-  for (const weekday of cal.workWeekdays) {
-    if (!Number.isInteger(weekday) || weekday < 1 || weekday > 7)
-      throw new RangeError(
-        `Invalid business calendar: work weekday ${weekday} is not an ISO weekday 1 (Monday) to 7 (Sunday)`,
-      );
-  }
+  const weekly = weeklySpans(cal.weeklyHours);
+  const regularDay = cal.makeUpDayHours
+    ? spansOfPeriods(cal.makeUpDayHours, "makeUpDayHours")
+    : (weekly.find((spans) => spans.length > 0) ?? []);
   const holidays = new Set(cal.holidays.map((d) => dayOfDate(d, "holidays")));
   const workingDays = new Set((cal.workingDays ?? []).map((d) => dayOfDate(d, "workingDays")));
   for (const day of workingDays) {
-    if (holidays.has(day))
-      throw new RangeError(
-        `Invalid business calendar: ${dateOfDay(day)} is both a holiday and a working day`,
-      );
+    if (holidays.has(day)) throw invalid(`${dateOfDay(day)} is both a holiday and a working day`);
   }
-  return {
+  const c: Compiled = {
     timeZone: cal.timeZone,
-    opens,
-    closes,
-    weekdays: new Set(cal.workWeekdays),
+    weekly,
+    regularDay,
     holidays,
     workingDays,
+    overrides: overrideSpans(cal.overrides ?? []),
+    peaks: peakDays(cal.peaks ?? []),
   };
+  checkOvernightPeriods(c);
+  return c;
 }
+
+function weeklySpans(hours: BusinessCalendar["weeklyHours"]): (readonly Span[])[] {
+  const weekly: (readonly Span[])[] = Array.from({ length: 8 }, () => []);
+  for (const [key, periods] of Object.entries(hours)) {
+    const weekday = Number(key);
+    if (!/^[1-7]$/.test(key))
+      throw invalid(`weekday ${key} is not an ISO weekday 1 (Monday) to 7 (Sunday)`);
+    weekly[weekday] = spansOfPeriods(periods ?? [], `weeklyHours[${key}]`);
+  }
+  return weekly;
+}
+
+function overrideSpans(overrides: readonly DateOverride[]): Map<Day, readonly Span[]> {
+  const byDay = new Map<Day, readonly Span[]>();
+  for (const { date, periods } of overrides) {
+    const day = dayOfDate(date, "overrides");
+    if (byDay.has(day)) throw invalid(`the date ${date} has two overrides`);
+    byDay.set(day, spansOfPeriods(periods, `override ${date}`));
+  }
+  return byDay;
+}
+
+function peakDays(peaks: readonly PeakPeriod[]): Compiled["peaks"] {
+  const days = peaks.map(({ name, from, to, slaFactor }) => {
+    const span = {
+      name,
+      from: dayOfDate(from, `peak "${name}" from`),
+      to: dayOfDate(to, `peak "${name}" to`),
+    };
+    if (span.to < span.from)
+      throw invalid(`peak "${name}" ends (${to}) before it starts (${from})`);
+    if (!Number.isFinite(slaFactor) || slaFactor <= 0)
+      throw invalid(`peak "${name}" has an SLA factor of ${slaFactor}, not a number > 0`);
+    return { ...span, slaFactor };
+  });
+  const sorted = [...days].sort((a, b) => a.from - b.from);
+  for (let i = 1; i < sorted.length; i++) {
+    const [before, after] = [sorted[i - 1]!, sorted[i]!];
+    if (after.from <= before.to)
+      throw invalid(`peaks "${before.name}" and "${after.name}" overlap`);
+  }
+  return sorted;
+}
+
+/** Parses a day's periods, sorted by start, refusing any two that overlap. */
+function spansOfPeriods(periods: readonly Period[], where: string): readonly Span[] {
+  const spans = periods
+    .map((p, i) => {
+      const start = minutesOfDay(p.start, `${where}[${i}].start`);
+      const end = minutesOfDay(p.end, `${where}[${i}].end`);
+      return { start, end: end > start ? end : end + MINUTES_PER_DAY };
+    })
+    .sort((a, b) => a.start - b.start);
+  for (let i = 1; i < spans.length; i++) {
+    const [before, after] = [spans[i - 1]!, spans[i]!];
+    if (after.start < before.end)
+      throw invalid(`${where}: the periods ${hhmm(before)} and ${hhmm(after)} overlap`);
+  }
+  return spans;
+}
+
+/**
+ * Refuses a period running past midnight into the next day's first period: for each pair of
+ * weekdays (Sunday → Monday too), and around each date with its own hours (overrides, make-up
+ * days); a holiday only removes hours, so it cannot create an overlap.
+ */
+function checkOvernightPeriods(c: Compiled): void {
+  for (let weekday = 1; weekday <= 7; weekday++) {
+    const next = (weekday % 7) + 1;
+    checkNextDay(c.weekly[weekday]!, c.weekly[next]!, `weekday ${weekday}`, `weekday ${next}'s`);
+  }
+  for (const day of new Set([...c.overrides.keys(), ...c.workingDays])) {
+    const [before, on, after] = [spansOf(day - 1, c), spansOf(day, c), spansOf(day + 1, c)];
+    checkNextDay(before, on, dateOfDay(day - 1), `${dateOfDay(day)}'s`);
+    checkNextDay(on, after, dateOfDay(day), `${dateOfDay(day + 1)}'s`);
+  }
+}
+
+function checkNextDay(day: readonly Span[], next: readonly Span[], where: string, whose: string) {
+  const last = day.at(-1);
+  const first = next[0];
+  if (last && first && last.end - MINUTES_PER_DAY > first.start)
+    throw invalid(`${where}: the overnight period ${hhmm(last)} overlaps ${whose} ${hhmm(first)}`);
+}
+
+const invalid = (problem: string) => new RangeError(`Invalid business calendar: ${problem}`);
 
 function minutesOfDay(text: string, field: string): number {
   const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
-  if (!match)
-    throw new RangeError(
-      `Invalid business calendar: ${field} "${text}" is not a time of day as HH:MM (00:00–23:59)`,
-    );
+  if (!match) throw invalid(`${field} "${text}" is not a time of day as HH:MM (00:00–23:59)`);
   return Number(match[1]) * 60 + Number(match[2]);
 }
+
+const pad = (n: number) => String(n).padStart(2, "0");
+const clock = (m: number) => `${pad(Math.floor(m / 60) % 24)}:${pad(m % 60)}`;
+const hhmm = (s: Span) => `${clock(s.start)}–${clock(s.end)}`;
 
 function dayOfDate(text: string, field: string): Day {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
@@ -221,9 +379,7 @@ function dayOfDate(text: string, field: string): Day {
     ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / DAY
     : Number.NaN;
   if (!match || dateOfDay(day) !== text)
-    throw new RangeError(
-      `Invalid business calendar: ${field} "${text}" is not a date as YYYY-MM-DD`,
-    );
+    throw invalid(`${field} "${text}" is not a date as YYYY-MM-DD`);
   return day;
 }
 
@@ -232,27 +388,14 @@ const dateOfDay = (day: Day): string => new Date(day * DAY).toISOString().slice(
 /** ISO weekday, 1 = Monday … 7 = Sunday (day 0, 1970-01-01, was a Thursday). */
 const weekdayOf = (day: Day): number => ((((day + 3) % 7) + 7) % 7) + 1;
 
-function isWorkingDay(day: Day, c: Compiled): boolean {
-  if (c.workingDays.has(day)) return true;
-  return c.weekdays.has(weekdayOf(day)) && !c.holidays.has(day);
-}
-
-/** Opening and closing instants (ms) of a local date, or null when it is not a working day. */
-function windowOf(day: Day, c: Compiled): { open: number; close: number } | null {
-  if (!isWorkingDay(day, c)) return null;
-  const open = instantOf(day, c.opens, c.timeZone);
-  const close = instantOf(day, c.closes, c.timeZone);
-  return close > open ? { open, close } : null;
-}
-
 function instant(at: Date): number {
   const t = at.getTime();
   if (Number.isNaN(t)) throw new RangeError("Invalid Date given as an instant");
   return t;
 }
 
-const noWorkingTime = (cal: BusinessCalendar) =>
-  `The business calendar (${cal.timeZone}) has no working time within ${MAX_IDLE_DAYS} days`;
+const noWorkingTime = (c: Compiled) =>
+  `The business calendar (${c.timeZone}) has no working time within ${MAX_IDLE_DAYS} days`;
 
 // ---- time zones ------------------------------------------------------------------------------
 
@@ -273,7 +416,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
         second: "numeric",
       });
     } catch {
-      throw new RangeError(`Invalid business calendar: unknown time zone "${timeZone}"`);
+      throw invalid(`unknown time zone "${timeZone}"`);
     }
     formatters.set(timeZone, f);
   }
@@ -298,16 +441,17 @@ function localDayOf(t: number, timeZone: string): Day {
 }
 
 /**
- * The instant at which the zone's clock reads `minuteOfDay` on a local date. As with
- * Temporal's "compatible" choice: a reading that occurs twice (clocks going back) is its
- * first occurrence, one that is skipped (clocks going forward) moves forward by the gap.
+ * The instant at which the zone's clock reads `minute` minutes after the local midnight starting
+ * `day` (a minute past 1440 is on the next day). As with Temporal's "compatible" choice: a
+ * reading that occurs twice (clocks going back) is its first occurrence, one that is skipped
+ * (clocks going forward) moves forward by the gap.
  */
-function instantOf(day: Day, minuteOfDay: number, timeZone: string): number {
-  const key = `${timeZone} ${day} ${minuteOfDay}`;
+function instantOf(day: Day, minute: number, timeZone: string): number {
+  const key = `${timeZone} ${day} ${minute}`;
   let t = instants.get(key);
   if (t === undefined) {
     if (instants.size >= MAX_CACHED_INSTANTS) instants.clear();
-    t = computeInstantOf(day * DAY + minuteOfDay * MINUTE, timeZone);
+    t = computeInstantOf(day * DAY + minute * MINUTE, timeZone);
     instants.set(key, t);
   }
   return t;

@@ -1,17 +1,18 @@
 // What a case becomes when its classification is (re)computed: the new category, severity,
 // priority and feedback type with SLA deadlines for that priority from when it opened, or null
 // when nothing changes. The first classification sets `classifiedAt`; a later change sets
-// `reclassifiedAt`. Pure: the time and the calendar are passed in.
+// `reclassifiedAt`. Pure: the time, the calendar and the team's SLA policy are passed in.
 import type { BusinessCalendar } from "./business-time.ts";
 import type { Case } from "./case.ts";
 import type { Classification } from "./classify-event.ts";
-import { slaDeadlines } from "./sla.ts";
+import { DEFAULT_SLA_POLICY, type SlaPolicy, slaDeadlines } from "./sla.ts";
 
 export function withClassification(
   current: Case,
   next: Classification,
   at: string,
   calendar: BusinessCalendar,
+  policy: SlaPolicy = DEFAULT_SLA_POLICY,
 ): Case | null {
   const same =
     current.category === next.category &&
@@ -27,7 +28,7 @@ export function withClassification(
     feedbackType: next.feedbackType,
     sla: {
       ...current.sla,
-      ...slaDeadlines(next.priority, new Date(current.createdAt), calendar),
+      ...slaDeadlines(next.priority, new Date(current.createdAt), calendar, policy),
     },
     classifiedAt: current.classifiedAt ?? at,
     ...(current.classifiedAt ? { reclassifiedAt: at } : {}),

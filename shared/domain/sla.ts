@@ -1,11 +1,14 @@
-// SLA deadlines (../domain.md "SLA"): first response and resolution, in business time.
+// SLA deadlines (../domain.md "SLA"): first response and resolution, in business time, with a
+// team's own targets over the defaults and a peak season's factor (e.g. 双11) on both.
 // Pure: the opening instant is passed in.
+import { z } from "zod";
 import {
   addBusinessMinutes,
   type BusinessCalendar,
   businessDayLengthMinutes,
+  slaFactorAt,
 } from "./business-time.ts";
-import type { Priority } from "./case.ts";
+import { PRIORITIES, type Priority } from "./case.ts";
 
 /** "urgent" | "high" | "routine" (the case vocabulary's type, re-exported). */
 export type { Priority };
@@ -44,7 +47,8 @@ export interface SlaDeadlines {
  * Deadlines for a case opened at `openedAt`. Both clocks run in the calendar's business time
  * and, for a case opened outside business hours, start at the next opening. The one exception
  * is the urgent first response under `urgentFirstResponseAroundTheClock`: `openedAt` plus its
- * minutes on the wall clock (the resolution still runs in business time).
+ * minutes on the wall clock (the resolution still runs in business time). A case opened on a
+ * date of a peak period gets both durations multiplied by the peak's factor (`slaFactorAt`).
  */
 export function slaDeadlines(
   priority: Priority,
@@ -52,10 +56,13 @@ export function slaDeadlines(
   cal: BusinessCalendar,
   policy: SlaPolicy = DEFAULT_SLA_POLICY,
 ): SlaDeadlines {
-  const firstResponseMinutes = policy.firstResponseMinutes[priority];
-  const resolutionDays = policy.resolutionBusinessDays[priority];
-  if (!isDuration(firstResponseMinutes) || !isDuration(resolutionDays))
+  const baseFirstResponse = policy.firstResponseMinutes[priority];
+  const baseResolution = policy.resolutionBusinessDays[priority];
+  if (!isDuration(baseFirstResponse) || !isDuration(baseResolution))
     throw new RangeError(`The SLA policy has no valid deadlines for priority "${priority}"`);
+  const factor = slaFactorAt(openedAt, cal);
+  const firstResponseMinutes = baseFirstResponse * factor;
+  const resolutionDays = baseResolution * factor;
   const firstResponseDue =
     priority === "urgent" && policy.urgentFirstResponseAroundTheClock
       ? wallClockPlus(openedAt, firstResponseMinutes)
@@ -78,3 +85,58 @@ function wallClockPlus(at: Date, minutes: number): Date {
   if (Number.isNaN(due.getTime())) throw new RangeError("Invalid Date given as openedAt");
   return due;
 }
+
+// ---- per-team targets ------------------------------------------------------------------------
+
+/** A team's SLA targets where they differ from the defaults: any priority, any field. */
+export interface SlaOverrides {
+  readonly firstResponseMinutes?: Readonly<Partial<Record<Priority, number>>>;
+  readonly resolutionBusinessDays?: Readonly<Partial<Record<Priority, number>>>;
+  readonly urgentFirstResponseAroundTheClock?: boolean;
+}
+
+const perPriority = (duration: z.ZodNumber) =>
+  z.strictObject(
+    Object.fromEntries(PRIORITIES.map((p) => [p, duration.optional()])) as Record<
+      Priority,
+      z.ZodOptional<z.ZodNumber>
+    >,
+  );
+
+/** A team's `sla` as stored: unknown fields and priorities are refused. */
+export const slaOverridesSchema = z.strictObject({
+  firstResponseMinutes: perPriority(
+    z
+      .number()
+      .positive("must be > 0 minutes")
+      .max(7 * 24 * 60, "must be at most a week (10080 minutes)"),
+  ).optional(),
+  resolutionBusinessDays: perPriority(
+    z.number().positive("must be > 0 business days").max(365, "must be at most 365 business days"),
+  ).optional(),
+  urgentFirstResponseAroundTheClock: z.boolean().optional(),
+});
+
+/** `base` with a team's overrides on top (each priority and field separately). */
+export function slaPolicyWith(
+  overrides?: SlaOverrides,
+  base: SlaPolicy = DEFAULT_SLA_POLICY,
+): SlaPolicy {
+  if (!overrides) return base;
+  return {
+    firstResponseMinutes: {
+      ...base.firstResponseMinutes,
+      ...defined(overrides.firstResponseMinutes),
+    },
+    resolutionBusinessDays: {
+      ...base.resolutionBusinessDays,
+      ...defined(overrides.resolutionBusinessDays),
+    },
+    urgentFirstResponseAroundTheClock:
+      overrides.urgentFirstResponseAroundTheClock ?? base.urgentFirstResponseAroundTheClock,
+  };
+}
+
+/** The entries with a value: `{ high: undefined }` must not erase the base's target. */
+const defined = (targets: Readonly<Partial<Record<Priority, number>>> = {}) =>
+  Object.fromEntries(Object.entries(targets).filter(([, v]) => v !== undefined));

@@ -1,5 +1,5 @@
 // SLA deadlines by priority (../domain.md "SLA"), in business time: Shanghai, Monday–Saturday
-// 09:00–18:00, so one business day is 9 business hours.
+// 09:00–18:00, so one business day is 9 business hours; per-team targets and peak factors.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -8,7 +8,13 @@ import {
   DEFAULT_CALENDAR,
   nextBusinessOpening,
 } from "#shared/domain/business-time.ts";
-import { DEFAULT_SLA_POLICY, type Priority, slaDeadlines } from "#shared/domain/sla.ts";
+import {
+  DEFAULT_SLA_POLICY,
+  type Priority,
+  slaDeadlines,
+  slaOverridesSchema,
+  slaPolicyWith,
+} from "#shared/domain/sla.ts";
 
 const shanghai = (local: string) => new Date(`${local}+08:00`);
 const iso = (local: string) => shanghai(local).toISOString();
@@ -91,7 +97,11 @@ describe("SLA deadlines", () => {
   });
 
   it("measures business days in the team calendar's day length", () => {
-    const eightHours: BusinessCalendar = { ...cal, opens: "09:00", closes: "17:00" };
+    const nineToFive = [{ start: "09:00", end: "17:00" }];
+    const eightHours: BusinessCalendar = {
+      ...cal,
+      weeklyHours: Object.fromEntries([1, 2, 3, 4, 5, 6].map((d) => [d, nineToFive])),
+    };
     // One business day = 8 h: Monday 10:00 → Tuesday 10:00 still, but 3 days = 24 h → Thursday 10:00.
     expect(slaDeadlines("urgent", shanghai("2026-11-23T10:00:00"), eightHours).resolutionDue).toBe(
       iso("2026-11-24T10:00:00"),
@@ -119,6 +129,103 @@ describe("SLA deadlines", () => {
     expect(() => slaDeadlines("high", shanghai("2026-11-23T10:00:00"), cal, policy)).toThrow(
       /priority "high"/,
     );
+  });
+});
+
+describe("per-team SLA targets", () => {
+  it("override single priorities and fields, the rest from the defaults", () => {
+    expect(
+      slaPolicyWith({ firstResponseMinutes: { high: 60 }, resolutionBusinessDays: { routine: 3 } }),
+    ).toEqual({
+      firstResponseMinutes: { urgent: 15, high: 60, routine: 240 },
+      resolutionBusinessDays: { urgent: 1, high: 3, routine: 3 },
+      urgentFirstResponseAroundTheClock: false,
+    });
+    expect(slaPolicyWith(undefined)).toBe(DEFAULT_SLA_POLICY);
+    expect(slaPolicyWith({})).toEqual(DEFAULT_SLA_POLICY);
+    expect(slaPolicyWith({ firstResponseMinutes: { high: undefined } })).toEqual(
+      DEFAULT_SLA_POLICY,
+    );
+    expect(
+      slaPolicyWith({ urgentFirstResponseAroundTheClock: true }).urgentFirstResponseAroundTheClock,
+    ).toBe(true);
+  });
+
+  it("can start from another base policy", () => {
+    const base = slaPolicyWith({ firstResponseMinutes: { urgent: 10 } });
+    expect(
+      slaPolicyWith({ firstResponseMinutes: { high: 30 } }, base).firstResponseMinutes,
+    ).toEqual({
+      urgent: 10,
+      high: 30,
+      routine: 240,
+    });
+  });
+
+  it("give the team's deadlines", () => {
+    const policy = slaPolicyWith({
+      firstResponseMinutes: { high: 30 },
+      resolutionBusinessDays: { high: 1 },
+    });
+    expect(slaDeadlines("high", shanghai("2026-11-23T10:00:00"), cal, policy)).toEqual({
+      firstResponseDue: iso("2026-11-23T10:30:00"),
+      resolutionDue: iso("2026-11-24T10:00:00"),
+    });
+  });
+
+  it("are checked by a strict schema with clear messages", () => {
+    const ok = { firstResponseMinutes: { urgent: 10 }, resolutionBusinessDays: { high: 2.5 } };
+    expect(slaOverridesSchema.parse(ok)).toEqual(ok);
+    const messages = (value: unknown) =>
+      slaOverridesSchema
+        .safeParse(value)
+        .error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    expect(messages({ firstResponseMinutes: { urgent: 0 } })).toEqual([
+      "firstResponseMinutes.urgent: must be > 0 minutes",
+    ]);
+    expect(messages({ resolutionBusinessDays: { high: 400 } })).toEqual([
+      "resolutionBusinessDays.high: must be at most 365 business days",
+    ]);
+    expect(messages({ firstResponseMinutes: { critical: 5 } })?.[0]).toMatch(/critical/);
+    expect(messages({ firstResponse: {} })?.[0]).toMatch(/firstResponse/);
+  });
+});
+
+describe("peak periods", () => {
+  const peak: BusinessCalendar = {
+    ...cal,
+    peaks: [{ name: "双11", from: "2026-11-10", to: "2026-11-13", slaFactor: 1.5 }],
+  };
+
+  it("multiply both durations of a case opened inside the peak", () => {
+    // Wednesday 11 November 10:00: 15 × 1.5 = 22.5 min; 1.5 business days = 13.5 h.
+    expect(slaDeadlines("urgent", shanghai("2026-11-11T10:00:00"), peak)).toEqual({
+      firstResponseDue: iso("2026-11-11T10:22:30"),
+      // 8 h Wednesday, 5.5 h Thursday → Thursday 14:30
+      resolutionDue: iso("2026-11-12T14:30:00"),
+    });
+    // High: 2 h × 1.5 = 3 h; 3 days × 1.5 = 40.5 h.
+    expect(slaDeadlines("high", shanghai("2026-11-13T17:00:00"), peak)).toEqual({
+      firstResponseDue: iso("2026-11-14T11:00:00"), // Friday 1 h + Saturday 2 h
+      // 1 (Fri) + 9 (Sat) + 9 (Mon) + 9 (Tue) + 9 (Wed) + 3.5 → Thursday 19 November 12:30
+      resolutionDue: iso("2026-11-19T12:30:00"),
+    });
+  });
+
+  it("leave a case opened outside the peak alone, even when its clock runs into it", () => {
+    expect(slaDeadlines("urgent", shanghai("2026-11-09T17:50:00"), peak)).toEqual(
+      slaDeadlines("urgent", shanghai("2026-11-09T17:50:00"), cal),
+    );
+    expect(slaDeadlines("urgent", shanghai("2026-11-14T10:00:00"), peak)).toEqual(
+      slaDeadlines("urgent", shanghai("2026-11-14T10:00:00"), cal),
+    );
+  });
+
+  it("apply to the around-the-clock urgent first response too", () => {
+    const policy = slaPolicyWith({ urgentFirstResponseAroundTheClock: true });
+    expect(
+      slaDeadlines("urgent", shanghai("2026-11-11T03:00:00"), peak, policy).firstResponseDue,
+    ).toBe(iso("2026-11-11T03:22:30"));
   });
 });
 
