@@ -228,7 +228,9 @@ export function rules(upstreamSource: string = DEFAULT_UPSTREAM_SOURCE): readonl
 export const routes: readonly RouteSpec[] = [
   { method: "GET", path: "/health", function: "api", auth: false },
   { method: "GET", path: "/v1/cases", function: "api", auth: true },
+  { method: "POST", path: "/v1/cases", function: "api", auth: true },
   { method: "GET", path: "/v1/cases/{caseId}", function: "api", auth: true },
+  { method: "PATCH", path: "/v1/cases/{caseId}", function: "api", auth: true },
 ];
 
 export function functionSpec(name: string): FunctionSpec {

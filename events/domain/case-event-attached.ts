@@ -7,8 +7,8 @@ export const caseEventAttached = defineEvent({
   kind: "domain",
   version: 1,
   description:
-    "A later upstream event about the same waybill and problem was added to the open case's timeline instead of opening a second case; its facts are merged into the case (earliest event as trigger, highest declared value, VIP if any said so). Classification re-evaluates the case.",
-  producer: "intake",
+    "A later upstream event, or a customer's message (trigger `detailType` \"Customer Message\"), about the same waybill and problem was added to the open case's timeline instead of opening a second case; its facts and the signals of its words are merged into the case (earliest event as trigger, highest declared value, VIP if any said so, every signal any text had). Classification re-evaluates the case.",
+  producer: "intake, api",
   consumers: ["classification"],
   schema: z.object({
     metadata,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineEvent } from "../define.ts";
+import { CHANNELS } from "#shared/domain/case.ts";
 import { declaredValue } from "../upstream/common.ts";
 import {
   caseId,
@@ -15,14 +16,16 @@ export const caseOpened = defineEvent({
   detailType: "Case Opened",
   kind: "domain",
   version: 1,
-  description: "A new case exists (status `new`). Classification picks it up.",
-  producer: "intake",
+  description:
+    "A new case exists (status `new`): from an upstream event (intake), or from a customer's message (api, already classified from its words; `channel` says where it came from). Classification picks it up.",
+  producer: "intake, api",
   consumers: ["classification"],
   schema: z.object({
     metadata,
     caseId,
     waybillNo,
     source: z.enum(["event", "feedback"]),
+    channel: z.enum(CHANNELS).optional(),
     categoryHint: category,
     customer: z.object({ id: z.string(), tier: customerTier }),
     declaredValue: declaredValue.optional(),

@@ -12,15 +12,20 @@ import {
   waybillNo,
 } from "./common.ts";
 
-const classification = z.object({ severity, priority, feedbackType });
+const classification = z.object({
+  category: category.optional(),
+  severity,
+  priority,
+  feedbackType,
+});
 
 export const caseReclassified = defineEvent({
   detailType: "Case Reclassified",
   kind: "domain",
   version: 1,
   description:
-    "An attached event changed what the case is known to be (e.g. a higher declared value made it severe): new severity, priority or feedback type, and SLA deadlines recomputed. Assignment routes a case still waiting in a queue again.",
-  producer: "classification",
+    "What the case is known to be changed: an attached event or message (e.g. a higher declared value, or a threat to go to 12305, made it severe), or an agent's correction (`correctedBy`; a new category may move the case to another team's queue). New category, severity, priority or feedback type, and SLA deadlines recomputed. Assignment routes a case waiting in a queue again.",
+  producer: "classification, api",
   consumers: ["assignment"],
   schema: z.object({
     metadata,
@@ -31,6 +36,7 @@ export const caseReclassified = defineEvent({
     to: classification,
     sla: slaDeadlines,
     reasons: z.array(z.string()),
+    correctedBy: z.string().optional(),
     reclassifiedAt: isoTimestamp,
   }),
   example: {

@@ -2,7 +2,7 @@
 // Domain events never carry personal data (names, phones, addresses): only ids.
 import { z } from "zod";
 import { CATEGORIES, FEEDBACK_TYPES, PRIORITIES, SEVERITIES } from "#shared/domain/case.ts";
-import { customerTier, isoTimestamp, waybillNo } from "../upstream/common.ts";
+import { customerTier, isoTimestamp, waybillNo as upstreamWaybillNo } from "../upstream/common.ts";
 
 export const caseId = z.string().regex(/^CS-[0-9A-Z]{12,26}$/, "a case id like CS-7K2M9Q4R1T8B");
 export const category = z.enum(CATEGORIES);
@@ -28,4 +28,7 @@ export const trigger = z.object({
   occurredAt: isoTimestamp,
 });
 
-export { customerTier, isoTimestamp, waybillNo };
+/** The case's waybill; null for a customer's message that named none (it has a case of its own). */
+export const waybillNo = upstreamWaybillNo.nullable();
+
+export { customerTier, isoTimestamp };

@@ -1,6 +1,7 @@
-// The Case as the API shows it (contract §3): phone numbers masked; names too for ops,
-// who read cases for oversight, not to call the customer.
-import type { Case } from "#shared/domain/case.ts";
+// The Case as the API shows it (contract §3): phone numbers masked; names too for ops, who
+// read cases for oversight, not to call the customer; and for ops no customer words at all
+// (free text can hold any personal data, which no mask can find reliably).
+import type { Case, CaseCorrection } from "#shared/domain/case.ts";
 import { maskName, maskPhone } from "#shared/domain/masking.ts";
 import type { Caller } from "./caller.ts";
 
@@ -30,10 +31,21 @@ export function caseView(c: Case, caller: Caller) {
     facts: c.facts,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
+    text: nameVisible ? (c.text ?? null) : null,
+    textSignals: c.textSignals ?? [],
+    confidence: c.confidence ?? null,
+    repeatOf: c.repeatOf ?? null,
+    correction: c.correction ? correctionView(c.correction) : null,
+    acceptance: c.acceptance ?? null,
     classifiedAt: c.classifiedAt,
+    reclassifiedAt: c.reclassifiedAt ?? null,
     routedAt: c.routedAt,
     version: c.version,
   };
+}
+
+function correctionView({ text: _text, ...correction }: CaseCorrection) {
+  return correction;
 }
 
 export const etagOf = (c: Case) => `"${c.version}"`;

@@ -11,6 +11,8 @@ import { logger, tracer } from "#shared/adapters/powertools.ts";
 import { callerOf } from "./caller.ts";
 import { HttpError, type HttpResult, json, problem } from "./http.ts";
 import type { ApiRequest } from "./request.ts";
+import { correctCaseRoute } from "./routes/correct-case.ts";
+import { createCaseRoute } from "./routes/create-case.ts";
 import { getCaseRoute } from "./routes/get-case.ts";
 import { listCasesRoute } from "./routes/list-cases.ts";
 
@@ -19,7 +21,9 @@ type Implementation = (request: ApiRequest) => Promise<HttpResult>;
 /** Every `api` route of the topology, by "METHOD path". */
 export const implementations: Record<string, Implementation> = {
   "GET /v1/cases": listCasesRoute,
+  "POST /v1/cases": createCaseRoute,
   "GET /v1/cases/{caseId}": getCaseRoute,
+  "PATCH /v1/cases/{caseId}": correctCaseRoute,
 };
 
 const publicRoutes: Record<string, () => Promise<HttpResult>> = {

@@ -25,3 +25,66 @@ export function parseQuery<S extends z.ZodType>(
   }
   return result.data;
 }
+
+/** The largest JSON body a write accepts (a message text is at most 4,000 characters). */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/**
+ * The JSON body, validated: 415 unless it is JSON, 413 when too large, 400 when it does not
+ * parse or fails the schema (with the field paths). Nothing has been read or written yet.
+ */
+export function parseBody<S extends z.ZodType>(
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  schema: S,
+): z.output<S> {
+  const contentType = (event.headers?.["content-type"] ?? "").toLowerCase();
+  if (!/^application\/([\w.+-]+\+)?json\b/.test(contentType))
+    throw new HttpError(415, "Unsupported Media Type", "The body must be application/json");
+  const raw = event.isBase64Encoded
+    ? Buffer.from(event.body ?? "", "base64").toString("utf8")
+    : (event.body ?? "");
+  if (Buffer.byteLength(raw, "utf8") > MAX_BODY_BYTES)
+    throw new HttpError(
+      413,
+      "Content Too Large",
+      `The body is larger than ${MAX_BODY_BYTES} bytes`,
+    );
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new HttpError(400, "Bad Request", "The body is not valid JSON");
+  }
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new HttpError(400, "Bad Request", "The body is not valid", fieldErrors(result.error));
+  return result.data;
+}
+
+/** The version an `If-Match` header names (`"3"` or `W/"3"`): 428 without one, 400 if malformed. */
+export function requiredIfMatch(event: APIGatewayProxyEventV2WithJWTAuthorizer): number {
+  const header = event.headers?.["if-match"];
+  if (!header)
+    throw new HttpError(
+      428,
+      "Precondition Required",
+      "Send If-Match with the case's ETag (from GET /v1/cases/{caseId})",
+    );
+  const match = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(header);
+  if (!match)
+    throw new HttpError(400, "Bad Request", 'If-Match must be an ETag of this API, like "3"');
+  return Number(match[1]);
+}
+
+/** An optional `Idempotency-Key` header (a client's retry of the same write sends the same key). */
+export function idempotencyKeyOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): string | null {
+  const key = event.headers?.["idempotency-key"];
+  if (key === undefined) return null;
+  if (!/^[A-Za-z0-9._:-]{8,128}$/.test(key))
+    throw new HttpError(
+      400,
+      "Bad Request",
+      "Idempotency-Key must be 8–128 characters of letters, digits, '.', '_', ':' or '-'",
+    );
+  return key;
+}

@@ -10,16 +10,20 @@ import {
 } from "#shared/adapters/case-announcements.ts";
 import { updateCase } from "#shared/adapters/case-store.ts";
 import { clock } from "#shared/adapters/clock.ts";
+import { listTeams } from "#shared/adapters/org-store.ts";
 import { metrics } from "#shared/adapters/powertools.ts";
-import { DEFAULT_CALENDAR } from "#shared/domain/business-time.ts";
 import type { Case } from "#shared/domain/case.ts";
 import { withClassification } from "#shared/domain/case-classification.ts";
+import { teamPolicy } from "#shared/domain/team-policy.ts";
 
 export async function classifyCase(caseId: string): Promise<string> {
+  const teams = await listTeams();
   let before: Case | undefined;
   const { case: saved, changed } = await updateCase(caseId, (current) => {
     before = current;
-    return withClassification(current, classificationOf(current), clock.nowIso(), DEFAULT_CALENDAR);
+    // Deadlines run on the calendar and SLA targets of the team that owns the category.
+    const { calendar, sla } = teamPolicy(current.category, teams);
+    return withClassification(current, classificationOf(current), clock.nowIso(), calendar, sla);
   });
   const reasons = classificationOf(saved).reasons;
 

@@ -1,7 +1,10 @@
 // sweeper: every minute (a schedule rule, or the local runtime's clock), re-drives cases that
-// stopped moving. Each tick is one scheduled event; a repeated tick only finds less to do.
+// stopped moving, and warns (log line and metric) when a team's holiday calendar runs out soon.
+// Each tick is one scheduled event; a repeated tick only finds less to do.
 import { busEventConsumer } from "#shared/adapters/bus-event-consumer.ts";
 import { clock } from "#shared/adapters/clock.ts";
+import { reportHolidayCoverage } from "#shared/adapters/holiday-coverage.ts";
+import { listTeams } from "#shared/adapters/org-store.ts";
 import { redriveStalledCases } from "./redrive-stalled-cases.ts";
 
 export const handler = busEventConsumer({
@@ -10,5 +13,12 @@ export const handler = busEventConsumer({
   key: ({ tick }) => `tick#${tick}`,
   rememberSeconds: 60 * 60,
   // Decides by the clock, not by the tick: a late tick sweeps what is stalled now.
-  handle: () => redriveStalledCases(clock.now()),
+  handle: async () => {
+    const now = clock.now();
+    reportHolidayCoverage(
+      now,
+      (await listTeams()).map((team) => team.calendar),
+    );
+    return redriveStalledCases(now);
+  },
 });

@@ -225,7 +225,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   if (durable)
     writeAtomically(
       join(options.dataDir, DATA_FILES.runtime),
-      JSON.stringify({ url, pid: process.pid }),
+      // The store's endpoint (loopback) lets local tools such as `npm run -s corrections` read it.
+      JSON.stringify({ url, pid: process.pid, dynamoEndpoint }),
     );
 
   async function idle(timeoutMs = 15_000): Promise<void> {

@@ -3,7 +3,9 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { createAgentIfAbsent, createTeamIfAbsent, listTeams } from "#shared/adapters/org-store.ts";
+import { calendarSpecSchema } from "#shared/domain/calendar-spec.ts";
 import { CATEGORIES } from "#shared/domain/case.ts";
+import { slaOverridesSchema } from "#shared/domain/sla.ts";
 
 const orgFile = z.object({
   teams: z.array(
@@ -12,6 +14,8 @@ const orgFile = z.object({
       name: z.string().min(1),
       categories: z.array(z.enum(CATEGORIES)),
       supervisors: z.array(z.string()),
+      calendar: calendarSpecSchema.optional(),
+      sla: slaOverridesSchema.optional(),
     }),
   ),
   agents: z.array(

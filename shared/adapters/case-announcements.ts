@@ -3,29 +3,42 @@
 // re-drive says exactly what the first announcement said.
 import { caseClassified, caseOpened, caseReclassified } from "#events/index.ts";
 import type { Case } from "#shared/domain/case.ts";
-import { type Classification, classifyEventCase } from "#shared/domain/classify-event.ts";
+import { type Classification, decide } from "#shared/domain/classifier/decide.ts";
+import { SIGNALS, type Signal } from "#shared/domain/classifier/read-text.ts";
 import { addTimelineEntry, hasTimelineEntry } from "./case-store.ts";
 import { config } from "./config.ts";
 import { publish } from "./event-publisher.ts";
 
-/** What the case's evidence says it is, under the configured policy. */
+/**
+ * What the case's evidence says it is, under the configured policy: its category (from the
+ * event type, the customer's words, or an agent's correction), the signals of every text on
+ * it, the customer, the declared value, whether it repeats an earlier case — and an agent's
+ * corrected severity, which wins over the rules.
+ */
 export function classificationOf(c: Case): Classification {
-  return classifyEventCase(
+  return decide(
     {
       category: c.category,
+      signals: (c.textSignals ?? []).filter(isSignal),
       customerTier: c.customer.tier,
       ...(c.facts.declaredValue !== undefined ? { declaredValue: c.facts.declaredValue } : {}),
+      repeat: Boolean(c.repeatOf),
+      deliveryException: c.source === "event",
+      ...(c.correction?.severity ? { correctedSeverity: c.correction.severity.to } : {}),
     },
     { severeDeclaredValueCny: config.severeDeclaredValueCny() },
   );
 }
+
+const isSignal = (s: string): s is Signal => (SIGNALS as readonly string[]).includes(s);
 
 /** Case Opened: classification picks the case up. */
 export function announceOpened(c: Case): Promise<void> {
   return publish(caseOpened, {
     caseId: c.caseId,
     waybillNo: c.waybillNo,
-    source: "event",
+    source: c.source,
+    ...(c.channel ? { channel: c.channel } : {}),
     categoryHint: c.category,
     customer: { id: c.customer.id, tier: c.customer.tier },
     ...(c.facts.declaredValue !== undefined ? { declaredValue: c.facts.declaredValue } : {}),
@@ -89,19 +102,21 @@ export async function announceReclassified(
     to,
     sla: deadlinesOf(after),
     reasons: [...reasons],
+    ...(after.correction?.at === at ? { correctedBy: after.correction.by } : {}),
     reclassifiedAt: at,
   });
   await addTimelineEntry(after.caseId, {
     at,
     key: "reclassified",
     kind: "reclassified",
-    summary: `Reclassified ${from.severity}/${from.priority} → ${to.severity}/${to.priority}`,
+    summary: `Reclassified ${from.category}/${from.severity}/${from.priority} → ${to.category}/${to.severity}/${to.priority}`,
     data: { from, to, reasons },
   });
 }
 
 function classificationFields(c: Case) {
   return {
+    category: c.category,
     severity: c.severity ?? "general",
     priority: c.priority ?? "high",
     feedbackType: c.feedbackType ?? "service",

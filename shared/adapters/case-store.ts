@@ -2,13 +2,20 @@
 // Calls flow: handlers → this store → DynamoDB. Every write is conditional; every read is a
 // key lookup or an index query (access patterns: infra/data-model.md).
 import {
+  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { Case, CaseStatus, Category, Priority } from "#shared/domain/case.ts";
+import {
+  type Case,
+  type CaseStatus,
+  type Category,
+  isOpenStatus,
+  type Priority,
+} from "#shared/domain/case.ts";
 import { firstCheckAt } from "#shared/domain/case-pipeline.ts";
 import { dynamoDocumentClient } from "./aws-clients.ts";
 import { isConditionFailure, putIfAbsent } from "./conditional-writes.ts";
@@ -36,8 +43,7 @@ function caseItem(c: Case): Record<string, unknown> {
     ...caseKey(c.caseId),
     type: "case",
     ...c,
-    gsi1pk: `WAYBILL#${c.waybillNo}`,
-    gsi1sk: order,
+    ...(c.waybillNo ? { gsi1pk: `WAYBILL#${c.waybillNo}`, gsi1sk: order } : {}),
     ...(c.team ? { gsi2pk: `TEAM#${c.team}`, gsi2sk: `${c.status}#${order}` } : {}),
     ...(c.assignee
       ? { gsi3pk: `ASSIGNEE#${c.assignee}`, gsi3sk: `${c.status}#${order}` }
@@ -94,54 +100,145 @@ export type OpenResult =
  * the order of writes makes it safe: first a guard item per waybill+category claims the slot,
  * carrying the whole new case, so that whoever finds a guard whose case is missing (its
  * writer died in between) completes the creation from it. Re-running with the same
- * candidate (a redelivered event) changes nothing.
+ * candidate (a redelivered event) changes nothing. A guard whose case is resolved or closed
+ * no longer holds the slot: it is taken over (unless the candidate's trigger is already on that
+ * case's timeline: a replay, attached again to where it went first). A message without a
+ * waybill has no slot to claim: it always opens its own case.
  */
 export async function openOrAttach(candidate: Case): Promise<OpenResult> {
-  const guard = {
-    ...openGuardKey(candidate.waybillNo, candidate.category),
-    type: "open-guard",
-    caseId: candidate.caseId,
-    pending: caseItem(candidate),
-  };
-  const claimed = await putIfAbsent(config.casesTable(), guard);
-  const owner = claimed ? guard : await getGuard(candidate.waybillNo, candidate.category);
-  if (!owner)
-    throw new Error(
-      `Open-case guard for ${candidate.waybillNo}/${candidate.category} vanished; retry`,
-    );
-
-  const existing = await ensureCaseExists(
-    owner.caseId as string,
-    owner.pending as Record<string, unknown>,
-  );
-  if (owner.caseId === candidate.caseId) {
-    if (owner.pending) await dropPendingCopy(candidate);
-    await addTimelineEntry(existing.caseId, {
-      at: existing.createdAt,
-      key: "opened",
-      kind: "opened",
-      summary: `Opened from ${candidate.trigger.detailType}`,
-      data: { trigger: candidate.trigger },
-    });
-    return { outcome: "opened", case: existing };
+  const waybillNo = candidate.waybillNo;
+  if (waybillNo === null) {
+    const created = await ensureCaseExists(candidate.caseId, caseItem(candidate));
+    await addOpenedEntry(created, candidate);
+    return { outcome: "opened", case: created };
   }
-  await addTimelineEntry(existing.caseId, {
-    at: new Date(candidate.trigger.occurredAt).toISOString(),
+  for (let attempt = 1; attempt <= GUARD_ATTEMPTS; attempt++) {
+    const guard = {
+      ...openGuardKey(waybillNo, candidate.category),
+      type: "open-guard",
+      caseId: candidate.caseId,
+      pending: caseItem(candidate),
+    };
+    const claimed = await putIfAbsent(config.casesTable(), guard);
+    const owner = claimed ? guard : await getGuard(waybillNo, candidate.category);
+    if (!owner) continue; // released in between: claim it again
+
+    const existing = await ensureCaseExists(
+      owner.caseId as string,
+      owner.pending as Record<string, unknown>,
+    );
+    if (owner.caseId === candidate.caseId) {
+      if (owner.pending) await dropPendingCopy(waybillNo, candidate);
+      await addOpenedEntry(existing, candidate);
+      return { outcome: "opened", case: existing };
+    }
+    const entry = attachedEntry(candidate);
+    if (!isOpenStatus(existing.status)) {
+      if (await hasTimelineEntry(existing.caseId, entry.at, entry.key))
+        return { outcome: "attached", case: existing };
+      await releaseGuard(waybillNo, candidate.category, existing.caseId);
+      continue;
+    }
+    await addTimelineEntry(existing.caseId, entry);
+    return { outcome: "attached", case: existing };
+  }
+  throw new Error(`Open-case guard for ${waybillNo}/${candidate.category} is contended; retry`);
+}
+
+const GUARD_ATTEMPTS = 4;
+
+function addOpenedEntry(opened: Case, candidate: Case): Promise<boolean> {
+  return addTimelineEntry(opened.caseId, {
+    at: opened.createdAt,
+    key: "opened",
+    kind: "opened",
+    summary:
+      candidate.source === "feedback"
+        ? `Opened from a customer message (${candidate.channel})`
+        : `Opened from ${candidate.trigger.detailType}`,
+    data: { trigger: candidate.trigger, ...messageData(candidate) },
+  });
+}
+
+/** The timeline entry of an event or message attached to an open case (keyed by its id). */
+function attachedEntry(candidate: Case): TimelineEntryInput {
+  const at = new Date(candidate.trigger.occurredAt).toISOString();
+  if (candidate.source === "feedback")
+    return {
+      at,
+      key: `message#${candidate.trigger.eventId}`,
+      kind: "message-attached",
+      summary: `Customer message attached (${candidate.channel})`,
+      data: { trigger: candidate.trigger, ...messageData(candidate) },
+    };
+  return {
+    at,
     key: `event#${candidate.trigger.eventId}`,
     kind: "event-attached",
     summary: `${candidate.trigger.detailType} attached`,
     data: { trigger: candidate.trigger, facts: candidate.facts },
-  });
-  return { outcome: "attached", case: existing };
+  };
+}
+
+function messageData(c: Case): Record<string, unknown> {
+  if (c.source !== "feedback") return {};
+  return { channel: c.channel, text: c.text ?? null, signals: c.textSignals ?? [] };
+}
+
+/**
+ * Frees the waybill+category slot held by `caseId` (a resolved or closed case, or a case whose
+ * category was corrected). A guard held by another case is left alone.
+ */
+export async function releaseGuard(
+  waybillNo: string,
+  category: Category,
+  caseId: string,
+): Promise<void> {
+  try {
+    await dynamoDocumentClient().send(
+      new DeleteCommand({
+        TableName: config.casesTable(),
+        Key: openGuardKey(waybillNo, category),
+        ConditionExpression: "caseId = :caseId",
+        ExpressionAttributeValues: { ":caseId": caseId },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/**
+ * Claims the waybill+category slot for an existing case (a category correction moves it).
+ * Returns the case id that holds the slot afterwards: `caseId` itself when claimed (or already
+ * held), else the other open case's. A slot held by a case no longer open is taken over.
+ */
+export async function claimGuard(
+  waybillNo: string,
+  category: Category,
+  caseId: string,
+): Promise<string> {
+  for (let attempt = 1; attempt <= GUARD_ATTEMPTS; attempt++) {
+    const guard = { ...openGuardKey(waybillNo, category), type: "open-guard", caseId };
+    if (await putIfAbsent(config.casesTable(), guard)) return caseId;
+    const owner = await getGuard(waybillNo, category);
+    if (!owner) continue;
+    const holder = owner.caseId as string;
+    if (holder === caseId) return caseId;
+    const held = await getCase(holder);
+    if (held && isOpenStatus(held.status)) return holder;
+    await releaseGuard(waybillNo, category, holder);
+  }
+  throw new Error(`Open-case guard for ${waybillNo}/${category} is contended; retry`);
 }
 
 /** Once the case exists the guard needs no copy of it (the copy holds personal data). */
-async function dropPendingCopy(opened: Case): Promise<void> {
+async function dropPendingCopy(waybillNo: string, opened: Case): Promise<void> {
   try {
     await dynamoDocumentClient().send(
       new UpdateCommand({
         TableName: config.casesTable(),
-        Key: openGuardKey(opened.waybillNo, opened.category),
+        Key: openGuardKey(waybillNo, opened.category),
         UpdateExpression: "REMOVE pending",
         ConditionExpression: "caseId = :caseId",
         ExpressionAttributeValues: { ":caseId": opened.caseId },
@@ -438,4 +535,70 @@ function cursorAt(index: IndexName, last: Case, bucket: string | undefined): Cur
   key[`${index}pk`] = item[`${index}pk`] as string;
   key[`${index}sk`] = item[`${index}sk`] as string;
   return { index, key, ...(bucket ? { bucket } : {}) };
+}
+
+// ---- by waybill, for repeat complaints -----------------------------------------------------
+
+/** The waybill's cases, newest first (a waybill has a handful: one per problem and repeat). */
+export async function casesOfWaybill(waybillNo: string, limit = 50): Promise<Case[]> {
+  const { Items } = await dynamoDocumentClient().send(
+    new QueryCommand({
+      TableName: config.casesTable(),
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": `WAYBILL#${waybillNo}` },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return (Items ?? []).map(toCase);
+}
+
+// ---- agent corrections, for improving the rules ------------------------------------------
+
+/** One agent correction as exported (../samples format plus who, when and which case). */
+export interface CorrectionRecord {
+  readonly caseId: string;
+  readonly version: number;
+  readonly at: string;
+  readonly by: string;
+  readonly text: string | null;
+  readonly channel: string | null;
+  readonly context: { customerTier: string; declaredValue?: number; repeat?: boolean };
+  readonly from: { category: Category; severity: string | null };
+  readonly expected: { category: Category; severity: string; feedbackType: string | null };
+}
+
+const correctionDayKey = (at: string) => `CORRECTIONS#${at.slice(0, 10)}`;
+
+/** Keeps the correction under its UTC day (written once per case version). */
+export function putCorrectionRecord(record: CorrectionRecord): Promise<boolean> {
+  return putIfAbsent(config.casesTable(), {
+    pk: correctionDayKey(record.at),
+    sk: `${record.at}#${record.caseId}#v${record.version}`,
+    type: "correction",
+    ...record,
+  });
+}
+
+/** The corrections of one UTC day (YYYY-MM-DD), oldest first: one Query per day, no Scan. */
+export async function correctionsOfDay(day: string): Promise<CorrectionRecord[]> {
+  const records: CorrectionRecord[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamoDocumentClient().send(
+      new QueryCommand({
+        TableName: config.casesTable(),
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": `CORRECTIONS#${day}` },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const { pk: _pk, sk: _sk, type: _type, ...record } = item;
+      records.push(record as CorrectionRecord);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return records;
 }

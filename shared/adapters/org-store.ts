@@ -15,6 +15,8 @@ function toTeam(item: Record<string, unknown>): Team {
     name: item.name as string,
     categories: (item.categories as Team["categories"]) ?? [],
     supervisors: (item.supervisors as string[]) ?? [],
+    ...(item.calendar ? { calendar: item.calendar as Team["calendar"] } : {}),
+    ...(item.sla ? { sla: item.sla as Team["sla"] } : {}),
   };
 }
 
@@ -112,6 +114,37 @@ export async function reserveCapacity(
     );
     const held = Item?.openCaseIds as Set<string> | undefined;
     return held?.has(caseId) ?? false;
+  }
+}
+
+/**
+ * Gives back the agent's slot held by the case (a re-routed, resolved or closed case). True when
+ * the slot was released now, false when the agent did not hold the case (already released).
+ */
+export async function releaseCapacity(
+  agentId: string,
+  caseId: string,
+  at: string,
+): Promise<boolean> {
+  try {
+    await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: config.casesTable(),
+        Key: agentKey(agentId),
+        UpdateExpression: "DELETE openCaseIds :case ADD openCases :minusOne SET updatedAt = :at",
+        ConditionExpression: "contains(openCaseIds, :caseId)",
+        ExpressionAttributeValues: {
+          ":case": new Set([caseId]),
+          ":caseId": caseId,
+          ":minusOne": -1,
+          ":at": at,
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
   }
 }
 

@@ -1,13 +1,19 @@
 // Who works a case (../domain.md "Assignment"): the team owning the category, then an
 // on-shift agent of that team with the skill and the fewest open cases under capacity.
 // VIP customers go to their dedicated agent when that agent can take the case.
+import type { CalendarSpec } from "./calendar-spec.ts";
 import type { Category } from "./case.ts";
+import type { SlaOverrides } from "./sla.ts";
 
 export interface Team {
   readonly teamId: string;
   readonly name: string;
   readonly categories: readonly Category[];
   readonly supervisors: readonly string[];
+  /** The team's business hours and holidays; the domain default (calendar-spec.ts) when absent. */
+  readonly calendar?: CalendarSpec;
+  /** The team's SLA targets where they differ from the defaults (sla.ts). */
+  readonly sla?: SlaOverrides;
 }
 
 export interface Agent {

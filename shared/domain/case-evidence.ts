@@ -3,7 +3,8 @@
 // - the trigger is the earliest event by its own `occurredAt`, ties broken by `eventId`; the
 //   customer's details and the facts come from that event;
 // - the declared value is the highest any event declared;
-// - the customer is VIP when any event said so.
+// - the customer is VIP when any event said so;
+// - the text signals (complaint, outside escalation…) are those any message or description had.
 // The merge is commutative, associative and idempotent (property-tested), so the state after a
 // set of events does not depend on how they arrived. Pure: no clock, no AWS.
 import type { CaseCustomer, CaseFacts, CaseTrigger } from "./case.ts";
@@ -12,6 +13,7 @@ export interface CaseEvidence {
   readonly trigger: CaseTrigger;
   readonly customer: CaseCustomer;
   readonly facts: CaseFacts;
+  readonly textSignals?: readonly string[];
 }
 
 /** Negative when `a` happened before `b`: by occurredAt as an instant, then by eventId. */
@@ -26,10 +28,12 @@ export function mergeEvidence(a: CaseEvidence, b: CaseEvidence): CaseEvidence {
   const declaredValue = maxDefined(a.facts.declaredValue, b.facts.declaredValue);
   const vip = a.customer.tier === "vip" || b.customer.tier === "vip";
   const { declaredValue: _ignored, ...facts } = first.facts;
+  const signals = [...new Set([...(a.textSignals ?? []), ...(b.textSignals ?? [])])].sort();
   return {
     trigger: first.trigger,
     customer: { ...first.customer, tier: vip ? "vip" : "regular" },
     facts: declaredValue === undefined ? facts : { ...facts, declaredValue },
+    ...(signals.length > 0 ? { textSignals: signals } : {}),
   };
 }
 
@@ -39,7 +43,12 @@ export function sameEvidence(a: CaseEvidence, b: CaseEvidence): boolean {
 }
 
 function canonical(e: CaseEvidence): string {
-  return JSON.stringify([sorted(e.trigger), sorted(e.customer), sorted(e.facts)]);
+  return JSON.stringify([
+    sorted(e.trigger),
+    sorted(e.customer),
+    sorted(e.facts),
+    [...(e.textSignals ?? [])].sort(),
+  ]);
 }
 
 function sorted(o: object): [string, unknown][] {

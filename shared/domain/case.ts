@@ -35,12 +35,16 @@ export const CASE_STATUSES = [
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
+/** Resolved and closed cases are no longer open: a new event or message opens a new case. */
+export const isOpenStatus = (status: CaseStatus): boolean =>
+  status !== "resolved" && status !== "closed";
+
 export const CHANNELS = ["phone", "online", "email", "app"] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export type CustomerTier = "regular" | "vip";
 
-/** What opened a case: an upstream event or (later) a customer's message. */
+/** What opened a case: an upstream event, or a customer's message (detailType "Customer Message"). */
 export interface CaseTrigger {
   readonly detailType: string;
   readonly eventId: string;
@@ -64,7 +68,8 @@ export interface CaseSla {
 /** A case as the system keeps it (full personal data; masking happens at the edges). */
 export interface Case {
   readonly caseId: string;
-  readonly waybillNo: string;
+  /** null for a customer's message that names no waybill (it opens a case of its own). */
+  readonly waybillNo: string | null;
   readonly status: CaseStatus;
   readonly category: Category;
   readonly severity: Severity | null;
@@ -90,7 +95,40 @@ export interface Case {
   readonly reclassifiedAt?: string | null;
   /** Self-healing: re-drives of a case that stayed `new` (case-pipeline.ts), if any. */
   readonly redrive?: { readonly count: number; readonly nextCheckAt: string } | null;
+  /** The customer's words that opened a feedback case (free text: may hold personal data). */
+  readonly text?: string | null;
+  /**
+   * What the words of the case say beyond its category (complaint, demand, outside escalation…),
+   * merged over every message and event description attached: shared/domain/classifier.
+   */
+  readonly textSignals?: readonly string[];
+  /** How sure the classifier was of the category, 0..1 (1 for a category an event type gave). */
+  readonly confidence?: number | null;
+  /** A repeat complaint: the earlier resolved case of the same customer and waybill. */
+  readonly repeatOf?: string | null;
+  /** The latest agent correction of category or severity; it wins over the rules. */
+  readonly correction?: CaseCorrection | null;
+  /** Message or event received → case number given (the acceptance-time KPI). */
+  readonly acceptance?: CaseAcceptance | null;
+  /** When the case was last resolved (set by the lifecycle; a repeat complaint looks at it). */
+  readonly resolvedAt?: string | null;
   readonly version: number;
+}
+
+export interface CaseCorrection {
+  /** agentId of who corrected it. */
+  readonly by: string;
+  readonly at: string;
+  readonly category?: { readonly from: Category; readonly to: Category };
+  readonly severity?: { readonly from: Severity | null; readonly to: Severity };
+  /** The text the classification was made from (the message, or the event's description). */
+  readonly text: string | null;
+}
+
+export interface CaseAcceptance {
+  readonly receivedAt: string;
+  readonly acceptedAt: string;
+  readonly seconds: number;
 }
 
 export const ROUTE_REASONS = [
@@ -98,6 +136,7 @@ export const ROUTE_REASONS = [
   "least-loaded-agent",
   "no-agent-available",
   "no-team-for-category",
+  "category-corrected",
 ] as const;
 export type RouteReason = (typeof ROUTE_REASONS)[number];
 

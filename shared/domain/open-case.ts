@@ -2,6 +2,7 @@
 
 import type { Case, CaseFacts, CaseTrigger, CustomerTier } from "./case.ts";
 import { caseIdFor } from "./case-id.ts";
+import { readText } from "./classifier/read-text.ts";
 import { categoryForEvent } from "./classify-event.ts";
 
 /** The fields of an upstream detail this module reads (validated by the events/ schemas). */
@@ -12,7 +13,11 @@ export interface UpstreamDetail extends CaseFacts {
   readonly customer: { id: string; name?: string; phone?: string; tier: CustomerTier };
 }
 
-/** The case this event would open, or null when the event opens none (e.g. a first failed attempt). */
+/**
+ * The case this event would open, or null when the event opens none (e.g. a first failed
+ * attempt). The event type gives the category; the words of its description (or reason) add
+ * their signals — a `Parcel Damaged` whose description threatens to go to 12305 is severe.
+ */
 export function caseFromUpstreamEvent(
   detailType: string,
   detail: UpstreamDetail,
@@ -48,6 +53,13 @@ export function caseFromUpstreamEvent(
     sla: { firstResponseDue: null, resolutionDue: null, firstRespondedAt: null, breached: false },
     trigger,
     facts: factsOf(detail),
+    textSignals: signalsOf(detail),
+    confidence: 1,
+    acceptance: {
+      receivedAt: new Date(detail.occurredAt).toISOString(),
+      acceptedAt: at,
+      seconds: Math.max(0, (now.getTime() - Date.parse(detail.occurredAt)) / 1000),
+    },
     createdAt: at,
     updatedAt: at,
     classifiedAt: null,
@@ -55,6 +67,11 @@ export function caseFromUpstreamEvent(
     routeReason: null,
     version: 1,
   };
+}
+
+function signalsOf(detail: UpstreamDetail): string[] {
+  const words = [detail.description, detail.reason].filter((t): t is string => !!t);
+  return [...new Set(words.flatMap((text) => readText(text).signals))].sort();
 }
 
 function factsOf(detail: UpstreamDetail): CaseFacts {

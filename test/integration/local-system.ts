@@ -26,6 +26,12 @@ export interface LocalSystem {
   token(sub: string, groups: string[]): Promise<string>;
   get(path: string, token?: string): Promise<{ status: number; headers: Headers; body: any }>;
   post(path: string, body: unknown): Promise<{ status: number; body: any }>;
+  /** Any HTTP call: JSON body (a string is sent as is), bearer token, extra headers. */
+  request(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; headers: Headers; body: any }>;
   /** Moves the runtime clock (POST /_local/clock) and waits for what became due. */
   advance(duration: string): Promise<void>;
   stop(): Promise<void>;
@@ -86,6 +92,28 @@ export async function startLocalSystem(
       });
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : null };
+    },
+    async request(method, path, options = {}) {
+      const headers: Record<string, string> = { ...(options.headers ?? {}) };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      if (options.body !== undefined) headers["content-type"] ??= "application/json";
+      const response = await fetch(`${runtime.url}${path}`, {
+        method,
+        headers,
+        ...(options.body !== undefined
+          ? {
+              body: typeof options.body === "string" ? options.body : JSON.stringify(options.body),
+            }
+          : {}),
+      });
+      const text = await response.text();
+      let body: unknown = null;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        body = text;
+      }
+      return { status: response.status, headers: response.headers, body };
     },
     async advance(duration) {
       const response = await fetch(`${runtime.url}/_local/clock`, {

@@ -1,0 +1,52 @@
+// POST /v1/cases — a customer's message from a channel: 201 with the new case, or 200 with the
+// open case it attached to. Agents, supervisors and admins (ops only read).
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { customer, waybillNo } from "#events/upstream/common.ts";
+import { clock } from "#shared/adapters/clock.ts";
+import { CHANNELS } from "#shared/domain/case.ts";
+import { acceptMessage } from "../use-cases/accept-message.ts";
+import { caseView, etagOf } from "../case-view.ts";
+import { HttpError, json } from "../http.ts";
+import { type ApiRequest, idempotencyKeyOf, parseBody } from "../request.ts";
+
+/** Longest message text accepted (a hotline note or an e-mail body). */
+export const MAX_TEXT_LENGTH = 4000;
+
+export const feedbackBody = z.strictObject({
+  channel: z.enum(CHANNELS),
+  text: z
+    .string()
+    .trim()
+    .min(1, "the customer's words are required")
+    .max(MAX_TEXT_LENGTH, `at most ${MAX_TEXT_LENGTH} characters`),
+  waybillNo: waybillNo.optional(),
+  customer: customer.strict(),
+});
+
+const WRITERS = ["agents", "supervisors", "admins"] as const;
+
+export async function createCaseRoute({ event, caller }: ApiRequest) {
+  const receivedAt = clock.now();
+  if (!caller.roles.some((role) => (WRITERS as readonly string[]).includes(role)))
+    throw new HttpError(403, "Forbidden", "Only agents, supervisors and admins open cases");
+  const body = parseBody(event, feedbackBody);
+  const key = idempotencyKeyOf(event);
+  const accepted = await acceptMessage({
+    // A retry with the same Idempotency-Key maps to the same message (and case) id.
+    messageId: key ? digest(`${caller.userId}\n${key}`) : event.requestContext.requestId,
+    channel: body.channel,
+    text: body.text,
+    waybillNo: body.waybillNo ?? null,
+    customer: body.customer,
+    receivedAt,
+  });
+  const c = accepted.case;
+  return json(accepted.outcome === "opened" ? 201 : 200, caseView(c, caller), {
+    etag: etagOf(c),
+    location: `/v1/cases/${c.caseId}`,
+  });
+}
+
+const digest = (text: string) =>
+  `msg-${createHash("sha256").update(text).digest("hex").slice(0, 32)}`;
