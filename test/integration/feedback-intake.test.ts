@@ -343,6 +343,35 @@ describe("an agent's correction", () => {
     expect(more.body.caseId).toBe(start.caseId);
   });
 
+  it("of the category alone, within the same team, keeps the case with its agent", async () => {
+    const opened = await send({
+      channel: "phone",
+      text: "包裹超过承诺时间两天还没到，再不处理我就打12305",
+      waybillNo: newWaybill("CS"),
+      customer: customer(),
+    });
+    const c = await routed(opened.body.caseId);
+    expect(c).toMatchObject({ category: "delay", severity: "severe", team: "delivery-ops" });
+    const agentToken = await local.system.token(c.assignee, ["agents"]);
+    const corrected = await local.system.request("PATCH", `/v1/cases/${c.caseId}`, {
+      token: agentToken,
+      body: { category: "attitude" },
+      headers: { "if-match": `"${c.version}"` },
+    });
+    expect(corrected.status).toBe(200);
+    expect(corrected.body).toMatchObject({
+      category: "attitude",
+      severity: "severe",
+      priority: "urgent",
+      team: "delivery-ops",
+      assignee: c.assignee,
+      status: c.status,
+      correction: { by: c.assignee, category: { from: "delay", to: "attitude" } },
+    });
+    const after = await routed(c.caseId);
+    expect(after).toMatchObject({ category: "attitude", assignee: c.assignee });
+  });
+
   it("is refused to an agent who does not own the case, and changes nothing", async () => {
     const opened = await send({
       channel: "phone",

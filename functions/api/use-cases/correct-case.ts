@@ -115,15 +115,15 @@ function corrected(
         : {}),
     text: current.text ?? current.facts.description ?? null,
   };
-  const recategorised: Case = { ...current, category, correction };
-  const next =
-    withClassification(
-      recategorised,
-      classificationOf(recategorised),
-      at,
-      policy.calendar,
-      policy.sla,
-    ) ?? recategorised;
+  const classification = classificationOf({ ...current, category, correction });
+  // Measured against the case as it was, so that a new category alone counts as a change.
+  const reclassified = withClassification(current, classification, at, policy.calendar, policy.sla);
+  const next: Case = {
+    ...(reclassified ?? { ...current, category }),
+    correction,
+    reclassifiedAt: at,
+    updatedAt: at,
+  };
   const newTeam = policy.team?.teamId ?? null;
   if (current.status === "new" || newTeam === current.team) return next;
   return {
