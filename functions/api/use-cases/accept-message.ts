@@ -35,12 +35,11 @@ export type Accepted =
 export async function acceptMessage(message: CustomerMessage): Promise<Accepted> {
   const policy = { severeDeclaredValueCny: config.severeDeclaredValueCny() };
   const context = { customerTier: message.customer.tier, channel: message.channel };
-  let reading = classifyMessage(message.text, context, policy);
+  const reading = classifyMessage(message.text, context, policy);
   const earlier =
     message.waybillNo && isComplaint(reading)
       ? repeatedCase(message.customer.id, await casesOfWaybill(message.waybillNo), clock.now())
       : null;
-  if (earlier) reading = classifyMessage(message.text, { ...context, repeat: true }, policy);
 
   const now = clock.now();
   const candidate = caseFromMessage(message, reading, earlier?.caseId ?? null, now);
