@@ -60,9 +60,22 @@ export interface CaseCustomer {
 
 export interface CaseSla {
   readonly firstResponseDue: string | null;
+  /** Moves later by the business time the case spent `waiting` (the clock pauses). */
   readonly resolutionDue: string | null;
   readonly firstRespondedAt: string | null;
+  /** True once either deadline passed unmet. */
   readonly breached: boolean;
+  /** SLA watch (sla-watch.ts): when each warning (80 % of the time used) and breach was raised. */
+  readonly firstResponseWarnedAt?: string | null;
+  readonly firstResponseBreachedAt?: string | null;
+  readonly resolutionWarnedAt?: string | null;
+  readonly resolutionBreachedAt?: string | null;
+  /** While `waiting`: when the resolution clock paused. */
+  readonly pausedAt?: string | null;
+  /** Business minutes the resolution clock has been paused in total (already added to resolutionDue). */
+  readonly pausedMinutes?: number;
+  /** When the SLA watch should next look at the case (null: nothing left to watch). */
+  readonly nextCheckAt?: string | null;
 }
 
 /** A case as the system keeps it (full personal data; masking happens at the edges). */
@@ -104,6 +117,8 @@ export interface Case {
   readonly textSignals?: readonly string[];
   /** How sure the classifier was of the category, 0..1 (1 for a category an event type gave). */
   readonly confidence?: number | null;
+  /** When a customer's message last attached to the case (a delivery no longer resolves it). */
+  readonly lastCustomerMessageAt?: string | null;
   /** A repeat complaint: the earlier resolved case of the same customer and waybill. */
   readonly repeatOf?: string | null;
   /** The latest agent correction of category or severity; it wins over the rules. */
@@ -112,6 +127,20 @@ export interface Case {
   readonly acceptance?: CaseAcceptance | null;
   /** When the case was last resolved (set by the lifecycle; a repeat complaint looks at it). */
   readonly resolvedAt?: string | null;
+  /** The agent's resolution text of the last resolve (e.g. "delivered" when a delivery resolved it). */
+  readonly resolution?: string | null;
+  readonly closedAt?: string | null;
+  readonly closeReason?: string | null;
+  /** A merged case is closed with a link to the case it was merged into. */
+  readonly mergedInto?: string | null;
+  /** Why the case waits on the customer or a third party (while `waiting`). */
+  readonly waitingReason?: string | null;
+  /**
+   * Escalation: 0 none; 1 the team's supervisors (a severe case, a breach, or by hand); 2 and up
+   * the team's further escalation levels (a case still open at twice its target). `escalated`
+   * is `escalationLevel > 0`.
+   */
+  readonly escalationLevel?: number;
   readonly version: number;
 }
 

@@ -6,10 +6,15 @@ import {
   type Agent,
   type AssignmentRequest,
   canTakeCase,
+  escalationContacts,
+  maxEscalationLevel,
+  queueOrder,
   rankAgents,
+  rankAgentsAcross,
   type Team,
   teamForCategory,
 } from "#shared/domain/assignment.ts";
+import type { Priority } from "#shared/domain/case.ts";
 
 const agent = (agentId: string, overrides: Partial<Agent> = {}): Agent => ({
   agentId,
@@ -106,5 +111,145 @@ describe("the agent", () => {
         }
       }),
     );
+  });
+});
+
+describe("a VIP customer's own agent", () => {
+  const vip: AssignmentRequest = { category: "damage", customerId: "vip-7", customerTier: "vip" };
+  const own = agent("own", { team: "delivery-ops", skills: ["delay"], vipCustomers: ["vip-7"] });
+
+  it("is preferred in whichever team they are, whatever their skills", () => {
+    expect(rankAgentsAcross(vip, [agent("claims-1"), agent("claims-2")], [own])).toEqual([
+      { agentId: "own", reason: "vip-dedicated-agent" },
+      { agentId: "claims-1", reason: "least-loaded-agent" },
+      { agentId: "claims-2", reason: "least-loaded-agent" },
+    ]);
+    expect(rankAgents(vip, [agent("claims-1")], [own])).toEqual(
+      rankAgentsAcross(vip, [agent("claims-1")], [own]),
+    );
+  });
+
+  it("is skipped when off shift or at capacity, and only for a VIP who is theirs", () => {
+    expect(ids([agent("claims-1")], vip)).toEqual(["claims-1"]);
+    expect(
+      rankAgentsAcross(vip, [agent("claims-1")], [{ ...own, onShift: false }]).map(
+        (c) => c.agentId,
+      ),
+    ).toEqual(["claims-1"]);
+    expect(
+      rankAgentsAcross(vip, [agent("claims-1")], [{ ...own, openCases: 5 }]).map((c) => c.agentId),
+    ).toEqual(["claims-1"]);
+    const regular = { ...vip, customerTier: "regular" as const };
+    expect(rankAgentsAcross(regular, [agent("claims-1")], [own]).map((c) => c.agentId)).toEqual([
+      "claims-1",
+    ]);
+    const notTheirs = { ...own, vipCustomers: ["vip-8"] };
+    expect(rankAgentsAcross(vip, [agent("claims-1")], [notTheirs]).map((c) => c.agentId)).toEqual([
+      "claims-1",
+    ]);
+  });
+
+  it("is listed once, also when they are in the case's team", () => {
+    const inTeam = agent("own", { vipCustomers: ["vip-7"] });
+    expect(rankAgentsAcross(vip, [inTeam, agent("claims-1")], [inTeam])).toEqual([
+      { agentId: "own", reason: "vip-dedicated-agent" },
+      { agentId: "claims-1", reason: "least-loaded-agent" },
+    ]);
+  });
+});
+
+describe("a tie on open cases", () => {
+  it("goes to the agent assigned longest ago; never assigned counts as longest ago", () => {
+    expect(
+      ids([
+        agent("recent", { openCases: 1, lastAssignedAt: "2026-11-23T03:00:00.000Z" }),
+        agent("earlier", { openCases: 1, lastAssignedAt: "2026-11-23T01:00:00.000Z" }),
+        agent("busy", { openCases: 2, lastAssignedAt: null }),
+        agent("never", { openCases: 1 }),
+      ]),
+    ).toEqual(["never", "earlier", "recent", "busy"]);
+  });
+
+  it("then to the agent id", () => {
+    const at = "2026-11-23T01:00:00.000Z";
+    expect(
+      ids([agent("b", { lastAssignedAt: at }), agent("a", { lastAssignedAt: at }), agent("c")]),
+    ).toEqual(["c", "a", "b"]);
+  });
+});
+
+describe("the team queue", () => {
+  const queued = (caseId: string, priority: Priority | null, createdAt: string) => ({
+    caseId,
+    priority,
+    createdAt,
+  });
+
+  it("is most urgent first, then oldest, then by case id; no priority yet last", () => {
+    const cases = [
+      queued("CS-E", "routine", "2026-11-23T01:00:00.000Z"),
+      queued("CS-D", null, "2026-11-20T01:00:00.000Z"),
+      queued("CS-C", "high", "2026-11-23T02:00:00.000Z"),
+      queued("CS-B", "urgent", "2026-11-23T04:00:00.000Z"),
+      queued("CS-A", "high", "2026-11-23T02:00:00.000Z"),
+      queued("CS-F", "urgent", "2026-11-23T03:00:00.000Z"),
+    ];
+    expect([...cases].sort(queueOrder).map((c) => c.caseId)).toEqual([
+      "CS-F",
+      "CS-B",
+      "CS-A",
+      "CS-C",
+      "CS-E",
+      "CS-D",
+    ]);
+  });
+
+  it("is a total order: the same whatever order the cases come in (property)", () => {
+    const anyQueued = fc.record({
+      caseId: fc.string({ minLength: 1, maxLength: 4 }),
+      priority: fc.constantFrom<Priority | null>("urgent", "high", "routine", null),
+      createdAt: fc
+        .integer({ min: 0, max: 5 })
+        .map((h) => new Date(Date.UTC(2026, 10, 23, h)).toISOString()),
+    });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(anyQueued, { selector: (c) => c.caseId, maxLength: 8 }),
+        (cases) => {
+          const once = [...cases].sort(queueOrder).map((c) => c.caseId);
+          const again = [...cases]
+            .reverse()
+            .sort(queueOrder)
+            .map((c) => c.caseId);
+          expect(again).toEqual(once);
+        },
+      ),
+    );
+  });
+});
+
+describe("escalation contacts", () => {
+  const team: Team = {
+    teamId: "claims",
+    name: "Claims",
+    categories: ["damage", "loss"],
+    supervisors: ["sup-1", "sup-2"],
+    escalationLevels: [["manager"], ["director"]],
+  };
+
+  it("are the supervisors at level 1, then the team's further levels", () => {
+    expect(escalationContacts(team, 0)).toEqual([]);
+    expect(escalationContacts(team, 1)).toEqual(["sup-1", "sup-2"]);
+    expect(escalationContacts(team, 2)).toEqual(["manager"]);
+    expect(escalationContacts(team, 3)).toEqual(["director"]);
+    expect(escalationContacts(team, 7)).toEqual(["director"]);
+    expect(maxEscalationLevel(team)).toBe(3);
+  });
+
+  it("fall back to the supervisors for a team without further levels; level 2 still exists", () => {
+    const plain: Team = { ...team, escalationLevels: undefined };
+    expect(escalationContacts(plain, 2)).toEqual(["sup-1", "sup-2"]);
+    expect(maxEscalationLevel(plain)).toBe(2);
+    expect(maxEscalationLevel(undefined)).toBe(2);
   });
 });
