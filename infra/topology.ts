@@ -215,10 +215,10 @@ export function rules(upstreamSource: string = DEFAULT_UPSTREAM_SOURCE): readonl
     {
       name: "case-classified-to-assignment",
       description:
-        "Every classified case is routed to a team and an agent; a reclassified case waiting in a queue is routed again",
+        "Every classified case is routed to a team and an agent; a reclassified case waiting in a queue is routed again; freed capacity (Agent Available) takes the team's queue",
       pattern: {
         source: [DOMAIN_EVENT_SOURCE],
-        "detail-type": ["Case Classified", "Case Reclassified"],
+        "detail-type": ["Case Classified", "Case Reclassified", "Agent Available"],
       },
       targetQueue: "assignment",
     },
@@ -231,6 +231,20 @@ export const routes: readonly RouteSpec[] = [
   { method: "POST", path: "/v1/cases", function: "api", auth: true },
   { method: "GET", path: "/v1/cases/{caseId}", function: "api", auth: true },
   { method: "PATCH", path: "/v1/cases/{caseId}", function: "api", auth: true },
+  { method: "GET", path: "/v1/cases/{caseId}/timeline", function: "api", auth: true },
+  { method: "POST", path: "/v1/cases/{caseId}/responses", function: "api", auth: true },
+  { method: "POST", path: "/v1/cases/{caseId}/notes", function: "api", auth: true },
+  { method: "POST", path: "/v1/cases/{caseId}/wait", function: "api", auth: true },
+  { method: "POST", path: "/v1/cases/{caseId}/assign", function: "api", auth: true },
+  { method: "POST", path: "/v1/cases/{caseId}/escalate", function: "api", auth: true },
+  { method: "POST", path: "/v1/cases/{caseId}/merge", function: "api", auth: true },
+  { method: "POST", path: "/v1/cases/{caseId}/resolve", function: "api", auth: true },
+  { method: "POST", path: "/v1/cases/{caseId}/close", function: "api", auth: true },
+  { method: "GET", path: "/v1/teams", function: "api", auth: true },
+  { method: "PUT", path: "/v1/teams/{teamId}", function: "api", auth: true },
+  { method: "GET", path: "/v1/agents", function: "api", auth: true },
+  { method: "PUT", path: "/v1/agents/{agentId}", function: "api", auth: true },
+  { method: "PATCH", path: "/v1/agents/{agentId}", function: "api", auth: true },
 ];
 
 export function functionSpec(name: string): FunctionSpec {

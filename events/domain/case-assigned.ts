@@ -6,7 +6,8 @@ export const caseAssigned = defineEvent({
   detailType: "Case Assigned",
   kind: "domain",
   version: 1,
-  description: "The case has a team and a named agent who owns it.",
+  description:
+    "The case has a team and a named agent who owns it: routed (the customer's VIP agent, or the least-loaded eligible agent; also when a queued case is handed out as capacity frees), or assigned by a supervisor.",
   producer: "assignment",
   consumers: [],
   schema: z.object({
@@ -15,7 +16,7 @@ export const caseAssigned = defineEvent({
     waybillNo,
     team: z.string(),
     assignee: z.string(),
-    reason: z.enum(["vip-dedicated-agent", "least-loaded-agent"]),
+    reason: z.enum(["vip-dedicated-agent", "least-loaded-agent", "assigned-by-supervisor"]),
     assignedAt: isoTimestamp,
   }),
   example: {

@@ -11,10 +11,23 @@ import { logger, tracer } from "#shared/adapters/powertools.ts";
 import { callerOf } from "./caller.ts";
 import { HttpError, type HttpResult, json, problem } from "./http.ts";
 import type { ApiRequest } from "./request.ts";
+import {
+  assignRoute,
+  closeRoute,
+  escalateRoute,
+  mergeRoute,
+  noteRoute,
+  resolveRoute,
+  respondRoute,
+  waitRoute,
+} from "./routes/case-actions.ts";
+import { caseTimelineRoute } from "./routes/case-timeline.ts";
 import { correctCaseRoute } from "./routes/correct-case.ts";
 import { createCaseRoute } from "./routes/create-case.ts";
 import { getCaseRoute } from "./routes/get-case.ts";
 import { listCasesRoute } from "./routes/list-cases.ts";
+import { listAgentsRoute, patchAgentRoute, putAgentRoute } from "./routes/org-agents.ts";
+import { listTeamsRoute, putTeamRoute } from "./routes/org-teams.ts";
 
 type Implementation = (request: ApiRequest) => Promise<HttpResult>;
 
@@ -24,6 +37,20 @@ export const implementations: Record<string, Implementation> = {
   "POST /v1/cases": createCaseRoute,
   "GET /v1/cases/{caseId}": getCaseRoute,
   "PATCH /v1/cases/{caseId}": correctCaseRoute,
+  "GET /v1/cases/{caseId}/timeline": caseTimelineRoute,
+  "POST /v1/cases/{caseId}/responses": respondRoute,
+  "POST /v1/cases/{caseId}/notes": noteRoute,
+  "POST /v1/cases/{caseId}/wait": waitRoute,
+  "POST /v1/cases/{caseId}/assign": assignRoute,
+  "POST /v1/cases/{caseId}/escalate": escalateRoute,
+  "POST /v1/cases/{caseId}/merge": mergeRoute,
+  "POST /v1/cases/{caseId}/resolve": resolveRoute,
+  "POST /v1/cases/{caseId}/close": closeRoute,
+  "GET /v1/teams": listTeamsRoute,
+  "PUT /v1/teams/{teamId}": putTeamRoute,
+  "GET /v1/agents": listAgentsRoute,
+  "PUT /v1/agents/{agentId}": putAgentRoute,
+  "PATCH /v1/agents/{agentId}": patchAgentRoute,
 };
 
 const publicRoutes: Record<string, () => Promise<HttpResult>> = {

@@ -1,29 +1,39 @@
 // Use case: route a classified case to its team and an agent. Capacity is reserved per agent
 // with a conditional write before the case records the assignee, so a retry finds its own
 // reservation and two cases never share an agent's last slot. A case waiting in a team queue
-// whose classification changed (Case Reclassified, e.g. now urgent) is tried again.
-import { caseAssigned, caseQueued } from "#events/index.ts";
-import { addTimelineEntry, getCase, saveCase } from "#shared/adapters/case-store.ts";
+// is tried again when its classification changed (Case Reclassified, e.g. now urgent) or when
+// capacity freed (backfill-team.ts). A severe case notifies the team's supervisors at once
+// (escalation level 1, Case Escalated), whoever gets it.
+import { caseAssigned, caseEscalated, caseQueued } from "#events/index.ts";
+import { addTimelineEntry, deliveryOf, getCase, saveCase } from "#shared/adapters/case-store.ts";
+import { applyDelivery } from "#shared/adapters/deliveries.ts";
 import { clock } from "#shared/adapters/clock.ts";
 import { publish } from "#shared/adapters/event-publisher.ts";
 import { listAgentsOfTeam, listTeams, reserveCapacity } from "#shared/adapters/org-store.ts";
 import { metrics } from "#shared/adapters/powertools.ts";
-import { rankAgents, teamForCategory } from "#shared/domain/assignment.ts";
+import { type Agent, rankAgents, type Team, teamForCategory } from "#shared/domain/assignment.ts";
 import type { Case } from "#shared/domain/case.ts";
+
+export interface AssignResult {
+  readonly assigned: boolean;
+  /** One line for the log. */
+  readonly summary: string;
+}
 
 export async function assignCase(
   caseId: string,
   { retryQueued = false }: { retryQueued?: boolean } = {},
-): Promise<string> {
+): Promise<AssignResult> {
   const current = await getCase(caseId);
   if (!current) throw new Error(`Case ${caseId} not found; retrying`);
   const waiting = retryQueued && current.status === "queued" && current.team !== null;
   if (current.status !== "new" && !waiting) {
-    if (!retryQueued) await announce(current);
-    return `already routed ${caseId} (${current.status})`;
+    if (!retryQueued && current.routedAt) await announce(current);
+    return { assigned: false, summary: `already routed ${caseId} (${current.status})` };
   }
 
-  const team = teamForCategory(current.category, await listTeams());
+  const teams = await listTeams();
+  const team = teamForCategory(current.category, teams);
   const at = clock.nowIso();
   if (!team) return queue(current, null, at, "no-team-for-category");
 
@@ -34,27 +44,60 @@ export async function assignCase(
       customerTier: current.customer.tier,
     },
     await listAgentsOfTeam(team.teamId),
+    current.customer.tier === "vip" ? await vipOwners(current.customer.id, teams, team) : [],
   );
   for (const candidate of candidates) {
     if (!(await reserveCapacity(candidate.agentId, caseId, at))) continue;
     const assigned = await saveCase(
-      {
-        ...current,
-        team: team.teamId,
-        assignee: candidate.agentId,
-        status: "assigned",
-        routedAt: at,
-        routeReason: candidate.reason,
-        updatedAt: at,
-      },
+      withSevereEscalation(
+        {
+          ...current,
+          team: team.teamId,
+          assignee: candidate.agentId,
+          status: "assigned",
+          routedAt: at,
+          routeReason: candidate.reason,
+          updatedAt: at,
+        },
+        at,
+      ),
       current.version,
+      current,
     );
-    await announce(assigned);
+    await announce(assigned, current, team);
     metrics.addMetric("CasesAssigned", "Count", 1);
-    return `assigned ${caseId} to ${candidate.agentId}`;
+    await deliveredMeanwhile(assigned);
+    return { assigned: true, summary: `assigned ${caseId} to ${candidate.agentId}` };
   }
-  if (waiting) return `still queued ${caseId} (no-agent-available)`;
-  return queue(current, team.teamId, at, "no-agent-available");
+  if (waiting) return { assigned: false, summary: `still queued ${caseId} (no-agent-available)` };
+  return queue(current, team.teamId, at, "no-agent-available", team);
+}
+
+/** A delay case whose parcel was delivered before it was routed (deliveries.ts). */
+async function deliveredMeanwhile(c: Case): Promise<void> {
+  if (c.category !== "delay" || !c.waybillNo) return;
+  const delivery = await deliveryOf(c.waybillNo);
+  if (delivery) await applyDelivery(c, delivery);
+}
+
+/**
+ * Agents of other teams who own this VIP customer: a VIP goes to their own agent in whichever
+ * team that agent is (read only for VIP customers; organisations are small).
+ */
+async function vipOwners(customerId: string, teams: readonly Team[], own: Team): Promise<Agent[]> {
+  const owners: Agent[] = [];
+  for (const team of teams) {
+    if (team.teamId === own.teamId) continue;
+    for (const agent of await listAgentsOfTeam(team.teamId))
+      if (agent.vipCustomers.includes(customerId)) owners.push(agent);
+  }
+  return owners;
+}
+
+/** A severe case reaches the supervisors at once: level 1 unless it is there already. */
+function withSevereEscalation(c: Case, at: string): Case {
+  if (c.severity !== "severe" || (c.escalationLevel ?? 0) >= 1) return c;
+  return { ...c, escalated: true, escalationLevel: 1, updatedAt: at };
 }
 
 async function queue(
@@ -62,18 +105,24 @@ async function queue(
   team: string | null,
   at: string,
   reason: "no-agent-available" | "no-team-for-category",
-): Promise<string> {
+  owner?: Team,
+): Promise<AssignResult> {
   const queued = await saveCase(
-    { ...current, team, status: "queued", routedAt: at, routeReason: reason, updatedAt: at },
+    withSevereEscalation(
+      { ...current, team, status: "queued", routedAt: at, routeReason: reason, updatedAt: at },
+      at,
+    ),
     current.version,
+    current,
   );
-  await announce(queued);
+  await announce(queued, current, owner);
   metrics.addMetric("CasesQueued", "Count", 1);
-  return `queued ${current.caseId} (${reason})`;
+  await deliveredMeanwhile(queued);
+  return { assigned: false, summary: `queued ${current.caseId} (${reason})` };
 }
 
 /** Timeline entry and event keyed by the routing time stored on the case: a retry repeats nothing. */
-async function announce(c: Case): Promise<void> {
+async function announce(c: Case, before?: Case, team?: Team): Promise<void> {
   const at = c.routedAt ?? c.updatedAt;
   const reason = c.routeReason;
   if (c.assignee) {
@@ -93,23 +142,47 @@ async function announce(c: Case): Promise<void> {
       reason: why,
       assignedAt: at,
     });
-    return;
+  } else {
+    const why = reason === "no-team-for-category" ? reason : "no-agent-available";
+    await addTimelineEntry(c.caseId, {
+      at,
+      key: "routed",
+      kind: "queued",
+      summary: c.team
+        ? `Waiting in the ${c.team} queue: nobody available`
+        : "No team owns this category",
+      data: { team: c.team, reason: why },
+    });
+    await publish(caseQueued, {
+      caseId: c.caseId,
+      waybillNo: c.waybillNo,
+      team: c.team,
+      reason: why,
+      queuedAt: at,
+    });
   }
-  const why = reason === "no-team-for-category" ? reason : "no-agent-available";
-  await addTimelineEntry(c.caseId, {
-    at,
-    key: "routed",
-    kind: "queued",
-    summary: c.team
-      ? `Waiting in the ${c.team} queue: nobody available`
-      : "No team owns this category",
-    data: { team: c.team, reason: why },
-  });
-  await publish(caseQueued, {
+  await announceSevere(c, before, team);
+}
+
+/** The supervisors hear of a severe case once (its escalation entry is keyed, the event too). */
+async function announceSevere(c: Case, before: Case | undefined, team: Team | undefined) {
+  if (c.severity !== "severe" || (c.escalationLevel ?? 0) < 1) return;
+  if (before && (before.escalationLevel ?? 0) >= 1) return;
+  const notify = team ? [...team.supervisors] : [];
+  await publish(caseEscalated, {
     caseId: c.caseId,
     waybillNo: c.waybillNo,
     team: c.team,
-    reason: why,
-    queuedAt: at,
+    level: 1,
+    reason: "severe",
+    notify,
+    escalatedAt: c.updatedAt,
+  });
+  await addTimelineEntry(c.caseId, {
+    at: c.updatedAt,
+    key: "escalated#severe",
+    kind: "escalated",
+    summary: `Severe: the ${c.team ?? "unowned"} supervisors are told (${notify.join(", ") || "nobody listed"})`,
+    data: { level: 1, reason: "severe", notify },
   });
 }

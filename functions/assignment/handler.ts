@@ -1,18 +1,30 @@
 // assignment: Case Classified → the team owning the category, then an agent, else the team queue;
-// Case Reclassified → a case still waiting in its team queue is tried again.
-import { caseClassified, caseReclassified } from "#events/index.ts";
+// Case Reclassified → a case still waiting in its team queue is tried again;
+// Agent Available → the team's queue is handed out to the freed capacity.
+import { agentAvailable, caseClassified, caseReclassified } from "#events/index.ts";
 import { busEventConsumer, RejectedEventError } from "#shared/adapters/bus-event-consumer.ts";
 import { describeErrors } from "#shared/adapters/validation.ts";
 import { assignCase } from "./assign-case.ts";
+import { backfillTeam } from "./backfill-team.ts";
 
 const schemas = {
   [caseClassified.detailType]: caseClassified.schema,
   [caseReclassified.detailType]: caseReclassified.schema,
+  [agentAvailable.detailType]: agentAvailable.schema,
 } as const;
 
-export const handler = busEventConsumer({
+type Work =
+  | { readonly caseId: string; readonly reclassifiedAt: string | null }
+  | {
+      readonly team: string;
+      readonly agentId: string;
+      readonly freeSlots: number;
+      readonly at: string;
+    };
+
+export const handler = busEventConsumer<Work>({
   name: "assignment",
-  parse(event) {
+  parse(event): Work | null {
     const schema = schemas[event["detail-type"]];
     if (!schema) return null;
     const result = schema.safeParse(event.detail);
@@ -21,10 +33,25 @@ export const handler = busEventConsumer({
         `${event["detail-type"]} failed its schema: ${describeErrors(result.error)}`,
       );
     }
-    const reclassifiedAt = "reclassifiedAt" in result.data ? result.data.reclassifiedAt : null;
-    return { caseId: result.data.caseId, reclassifiedAt };
+    const data = result.data;
+    if ("freeSlots" in data)
+      return {
+        team: data.team,
+        agentId: data.agentId,
+        freeSlots: data.freeSlots,
+        at: data.availableAt,
+      };
+    const reclassifiedAt = "reclassifiedAt" in data ? data.reclassifiedAt : null;
+    return { caseId: data.caseId, reclassifiedAt };
   },
-  key: ({ caseId, reclassifiedAt }) =>
-    reclassifiedAt ? `reclassified#${caseId}#${reclassifiedAt}` : caseId,
-  handle: ({ caseId, reclassifiedAt }) => assignCase(caseId, { retryQueued: !!reclassifiedAt }),
+  key: (work) =>
+    "team" in work
+      ? `available#${work.agentId}#${work.at}`
+      : work.reclassifiedAt
+        ? `reclassified#${work.caseId}#${work.reclassifiedAt}`
+        : work.caseId,
+  handle: async (work) =>
+    "team" in work
+      ? backfillTeam(work.team, work.freeSlots)
+      : (await assignCase(work.caseId, { retryQueued: !!work.reclassifiedAt })).summary,
 });

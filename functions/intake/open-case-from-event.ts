@@ -3,7 +3,14 @@
 // Calls flow: handler → here → domain (what case) → store → publisher.
 import { caseEventAttached } from "#events/index.ts";
 import { announceOpened } from "#shared/adapters/case-announcements.ts";
-import { openOrAttach, updateCase } from "#shared/adapters/case-store.ts";
+import {
+  type Delivery,
+  openCaseOf,
+  openOrAttach,
+  recordDelivery,
+  updateCase,
+} from "#shared/adapters/case-store.ts";
+import { applyDelivery } from "#shared/adapters/deliveries.ts";
 import { clock } from "#shared/adapters/clock.ts";
 import { publish } from "#shared/adapters/event-publisher.ts";
 import { metrics } from "#shared/adapters/powertools.ts";
@@ -14,13 +21,13 @@ export async function openCaseFromEvent(
   detailType: string,
   detail: UpstreamDetail,
 ): Promise<string> {
+  if (detailType === "Parcel Delivered" && detail.deliveredAt) {
+    metrics.addMetric("ParcelsDelivered", "Count", 1);
+    return deliver(detail.waybillNo, { eventId: detail.eventId, deliveredAt: detail.deliveredAt });
+  }
   const candidate = caseFromUpstreamEvent(detailType, detail, clock.now());
   if (!candidate) {
-    metrics.addMetric(
-      detailType === "Parcel Delivered" ? "ParcelsDelivered" : "EventsWithoutCase",
-      "Count",
-      1,
-    );
+    metrics.addMetric("EventsWithoutCase", "Count", 1);
     return "no case";
   }
   const result = await openOrAttach(candidate);
@@ -46,4 +53,12 @@ export async function openCaseFromEvent(
   });
   metrics.addMetric("EventsAttached", "Count", 1);
   return `attached to ${merged.caseId}${changed ? " (facts merged)" : ""}`;
+}
+
+/** Kept for a delay case that opens later; applied now to the waybill's open delay case. */
+async function deliver(waybillNo: string, delivery: Delivery): Promise<string> {
+  await recordDelivery(waybillNo, delivery);
+  const open = await openCaseOf(waybillNo, "delay");
+  if (!open) return "delivery kept (no open delay case)";
+  return `${open.caseId}: ${await applyDelivery(open, delivery)}`;
 }

@@ -1,11 +1,13 @@
 // sweeper: every minute (a schedule rule, or the local runtime's clock), re-drives cases that
-// stopped moving, and warns (log line and metric) when a team's holiday calendar runs out soon.
+// stopped moving, watches the SLA of open cases (warnings, breaches, escalations), and warns
+// (log line and metric) when a team's holiday calendar runs out soon.
 // Each tick is one scheduled event; a repeated tick only finds less to do.
 import { busEventConsumer } from "#shared/adapters/bus-event-consumer.ts";
 import { clock } from "#shared/adapters/clock.ts";
 import { reportHolidayCoverage } from "#shared/adapters/holiday-coverage.ts";
 import { listTeams } from "#shared/adapters/org-store.ts";
 import { redriveStalledCases } from "./redrive-stalled-cases.ts";
+import { watchSla } from "./watch-sla.ts";
 
 export const handler = busEventConsumer({
   name: "sweeper",
@@ -19,6 +21,6 @@ export const handler = busEventConsumer({
       now,
       (await listTeams()).map((team) => team.calendar),
     );
-    return redriveStalledCases(now);
+    return `${await redriveStalledCases(now)}; ${await watchSla(now)}`;
   },
 });

@@ -44,7 +44,7 @@ function caseItem(c: Case): Record<string, unknown> {
     type: "case",
     ...c,
     ...(c.waybillNo ? { gsi1pk: `WAYBILL#${c.waybillNo}`, gsi1sk: order } : {}),
-    ...(c.team ? { gsi2pk: `TEAM#${c.team}`, gsi2sk: `${c.status}#${order}` } : {}),
+    ...(c.team ? { gsi2pk: `TEAM#${c.team}`, gsi2sk: teamSortKey(c, order) } : {}),
     ...(c.assignee
       ? { gsi3pk: `ASSIGNEE#${c.assignee}`, gsi3sk: `${c.status}#${order}` }
       : c.status === "new"
@@ -54,6 +54,17 @@ function caseItem(c: Case): Record<string, unknown> {
     gsi4sk: order,
   };
 }
+
+/**
+ * A team's cases by status, newest first; the queue (`queued`) in the order it is handed out:
+ * most urgent first, then oldest (so a backfill reads it from the start).
+ */
+function teamSortKey(c: Case, order: string): string {
+  if (c.status !== "queued") return `${c.status}#${order}`;
+  return `queued#${PRIORITY_RANK[c.priority ?? "routine"] ?? 9}#${order}`;
+}
+
+const PRIORITY_RANK: Record<Priority, number> = { urgent: 1, high: 2, routine: 3 };
 
 /** gsi3 also holds the cases still `new`, by when the sweeper should look at them (sparse). */
 const STALLED_PARTITION = "PIPELINE#new";
@@ -271,9 +282,23 @@ async function ensureCaseExists(caseId: string, pending: Record<string, unknown>
 
 // ---- updates -----------------------------------------------------------------------------
 
-/** Replaces the case with `next` if nobody changed it since `expectedVersion` (optimistic concurrency). */
-export async function saveCase(next: Case, expectedVersion: number): Promise<Case> {
+/**
+ * Replaces the case with `next` if nobody changed it since `expectedVersion` (optimistic
+ * concurrency), and keeps its SLA timer in step (below). `previous` is the case as read, when
+ * the caller has it: the timer is then only written when the next SLA check moves.
+ */
+export async function saveCase(
+  next: Case,
+  expectedVersion: number,
+  previous?: Case,
+): Promise<Case> {
   const saved: Case = { ...next, version: expectedVersion + 1 };
+  const before = previous ? (previous.sla.nextCheckAt ?? null) : undefined;
+  const after = saved.sla.nextCheckAt ?? null;
+  // An earlier check is armed before the save (a crash in between only wakes the watch early);
+  // a later one, or none, is set after it.
+  const earlier = after !== null && (before == null || after < before);
+  if (earlier) await armSlaTimer(saved.caseId, after, expectedVersion);
   try {
     await dynamoDocumentClient().send(
       new PutCommand({
@@ -284,11 +309,100 @@ export async function saveCase(next: Case, expectedVersion: number): Promise<Cas
         ExpressionAttributeValues: { ":expected": expectedVersion },
       }),
     );
-    return saved;
   } catch (error) {
     if (isConditionFailure(error)) throw new VersionConflictError(next.caseId, expectedVersion);
     throw error;
   }
+  if (!earlier && before !== after) await setSlaTimer(saved.caseId, after, saved.version);
+  return saved;
+}
+
+// ---- SLA timers ----------------------------------------------------------------------------
+// One small item per case with something left for the SLA watch, in the sparse partition
+// `SLA#due` of gsi3 sorted by when to look (the watch reads only what is due, never a Scan).
+// Written only when the case's next check moves, not on every save of the case.
+
+const slaTimerKey = (caseId: string) => ({ pk: `SLATIMER#${caseId}`, sk: "SLA" });
+const SLA_PARTITION = "SLA#due";
+
+/** Moves the timer earlier (or creates it); never later, and never back past a newer version. */
+async function armSlaTimer(caseId: string, at: string, caseVersion: number): Promise<void> {
+  try {
+    await dynamoDocumentClient().send(
+      new PutCommand({
+        TableName: config.casesTable(),
+        Item: slaTimerItem(caseId, at, caseVersion),
+        ConditionExpression: "attribute_not_exists(pk) OR #at > :at",
+        ExpressionAttributeNames: { "#at": "at" },
+        ExpressionAttributeValues: { ":at": at },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/** Sets the timer to what version `caseVersion` of the case says (null: removes it). */
+export async function setSlaTimer(
+  caseId: string,
+  at: string | null,
+  caseVersion: number,
+): Promise<void> {
+  const condition = {
+    ConditionExpression: "attribute_not_exists(pk) OR caseVersion <= :v",
+    ExpressionAttributeValues: { ":v": caseVersion },
+  };
+  const client = dynamoDocumentClient();
+  const table = config.casesTable();
+  try {
+    if (at === null)
+      await client.send(
+        new DeleteCommand({ TableName: table, Key: slaTimerKey(caseId), ...condition }),
+      );
+    else
+      await client.send(
+        new PutCommand({
+          TableName: table,
+          Item: slaTimerItem(caseId, at, caseVersion),
+          ...condition,
+        }),
+      );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+function slaTimerItem(caseId: string, at: string, caseVersion: number) {
+  return {
+    ...slaTimerKey(caseId),
+    type: "sla-timer",
+    caseId,
+    at,
+    caseVersion,
+    gsi3pk: SLA_PARTITION,
+    gsi3sk: `${at}#${caseId}`,
+  };
+}
+
+/** Timers due at `now`, the earliest first: the case ids and when each was due. */
+export async function dueSlaTimers(
+  now: Date,
+  limit: number,
+): Promise<{ caseId: string; at: string; caseVersion: number }[]> {
+  const { Items } = await dynamoDocumentClient().send(
+    new QueryCommand({
+      TableName: config.casesTable(),
+      IndexName: "gsi3",
+      KeyConditionExpression: "gsi3pk = :pk AND gsi3sk < :due",
+      ExpressionAttributeValues: { ":pk": SLA_PARTITION, ":due": `${now.toISOString()}~` },
+      Limit: limit,
+    }),
+  );
+  return (Items ?? []).map((item) => ({
+    caseId: item.caseId as string,
+    at: item.at as string,
+    caseVersion: item.caseVersion as number,
+  }));
 }
 
 /**
@@ -306,7 +420,7 @@ export async function updateCase(
     const next = change(current);
     if (!next) return { case: current, changed: false };
     try {
-      return { case: await saveCase(next, current.version), changed: true };
+      return { case: await saveCase(next, current.version, current), changed: true };
     } catch (error) {
       if (!(error instanceof VersionConflictError) || attempt >= UPDATE_ATTEMPTS) throw error;
     }
@@ -487,7 +601,8 @@ function planQuery(query: CaseQuery): QueryPlan {
         ...filters.values,
       },
       ...(filters.expression ? { FilterExpression: filters.expression } : {}),
-      ScanIndexForward: false,
+      // A team's queue lists in the order it is handed out; everything else newest first.
+      ScanIndexForward: index === "gsi2" && query.status === "queued",
       Limit: limit,
       ...(startKey ? { ExclusiveStartKey: startKey } : {}),
     }),
@@ -535,6 +650,22 @@ function cursorAt(index: IndexName, last: Case, bucket: string | undefined): Cur
   key[`${index}pk`] = item[`${index}pk`] as string;
   key[`${index}sk`] = item[`${index}sk`] as string;
   return { index, key, ...(bucket ? { bucket } : {}) };
+}
+
+// ---- a team's queue, for handing out work as capacity frees -------------------------------
+
+/** The team's queued cases in the order they go out (most urgent, then oldest), up to `limit`. */
+export async function queuedCasesOfTeam(team: string, limit: number): Promise<Case[]> {
+  const { Items } = await dynamoDocumentClient().send(
+    new QueryCommand({
+      TableName: config.casesTable(),
+      IndexName: "gsi2",
+      KeyConditionExpression: "gsi2pk = :pk AND begins_with(gsi2sk, :queued)",
+      ExpressionAttributeValues: { ":pk": `TEAM#${team}`, ":queued": "queued#" },
+      Limit: limit,
+    }),
+  );
+  return (Items ?? []).map(toCase);
 }
 
 // ---- by waybill, for repeat complaints -----------------------------------------------------
@@ -601,4 +732,80 @@ export async function correctionsOfDay(day: string): Promise<CorrectionRecord[]>
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return records;
+}
+
+// ---- a case's timeline ---------------------------------------------------------------------
+
+export interface TimelineEntry extends TimelineEntryInput {
+  readonly caseId: string;
+  readonly actor: string;
+}
+
+/** The case's timeline in time order, a page at a time (`cursor`: the previous page's). */
+export async function timelineOf(
+  caseId: string,
+  limit: number,
+  cursor?: string,
+): Promise<{ items: TimelineEntry[]; nextCursor: string | null }> {
+  const start = cursor ? decodeCursor(cursor) : undefined;
+  if (start && (start.index !== "timeline" || start.key.pk !== `CASE#${caseId}`))
+    throw new RangeError("The cursor belongs to a different query");
+  const page = await dynamoDocumentClient().send(
+    new QueryCommand({
+      TableName: config.casesTable(),
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :tl)",
+      ExpressionAttributeValues: { ":pk": `CASE#${caseId}`, ":tl": "TL#" },
+      Limit: limit,
+      ConsistentRead: true,
+      ...(start ? { ExclusiveStartKey: start.key } : {}),
+    }),
+  );
+  const items = (page.Items ?? []).map((item) => {
+    const { pk: _pk, sk: _sk, type: _type, ...entry } = item;
+    return entry as TimelineEntry;
+  });
+  const last = page.LastEvaluatedKey as Record<string, string> | undefined;
+  return {
+    items,
+    nextCursor: last ? encodeCursor({ index: "timeline", key: last }) : null,
+  };
+}
+
+// ---- deliveries ----------------------------------------------------------------------------
+
+export interface Delivery {
+  readonly eventId: string;
+  readonly deliveredAt: string;
+}
+
+const deliveryKey = (waybillNo: string) => ({ pk: `WAYBILL#${waybillNo}`, sk: "DELIVERED" });
+
+/** Keeps the waybill's (first) delivery, so a delay case that opens after it still learns of it. */
+export function recordDelivery(waybillNo: string, delivery: Delivery): Promise<boolean> {
+  return putIfAbsent(config.casesTable(), {
+    ...deliveryKey(waybillNo),
+    type: "delivery",
+    ...delivery,
+  });
+}
+
+export async function deliveryOf(waybillNo: string): Promise<Delivery | undefined> {
+  const { Item } = await dynamoDocumentClient().send(
+    new GetCommand({
+      TableName: config.casesTable(),
+      Key: deliveryKey(waybillNo),
+      ConsistentRead: true,
+    }),
+  );
+  return Item
+    ? { eventId: Item.eventId as string, deliveredAt: Item.deliveredAt as string }
+    : undefined;
+}
+
+/** The waybill's open case of the category, if any (through its open-case guard). */
+export async function openCaseOf(waybillNo: string, category: Category): Promise<Case | undefined> {
+  const guard = await getGuard(waybillNo, category);
+  if (!guard) return undefined;
+  const c = await getCase(guard.caseId as string);
+  return c && isOpenStatus(c.status) ? c : undefined;
 }

@@ -15,6 +15,8 @@ export const config = {
   upstreamSource: () => process.env[envNames.upstreamSource] || DEFAULT_UPSTREAM_SOURCE,
   deadLetterQueueUrl: (queue: string) => required(envNames.deadLetterQueueUrl(queue)),
   severeDeclaredValueCny: () => numberOr("SEVERE_DECLARED_VALUE_CNY", 500),
+  /** A delivery resolves an open, event-only delay case of its waybill ("delivered"); "false" turns it off. */
+  autoResolveOnDelivery: () => process.env.AUTO_RESOLVE_ON_DELIVERY !== "false",
 };
 
 function numberOr(name: string, fallback: number): number {

@@ -3,7 +3,7 @@
 import { z } from "zod";
 
 const cursorSchema = z.object({
-  index: z.enum(["gsi1", "gsi2", "gsi3", "gsi4"]),
+  index: z.enum(["gsi1", "gsi2", "gsi3", "gsi4", "timeline"]),
   key: z.record(z.string(), z.string()),
   bucket: z
     .string()

@@ -11,6 +11,8 @@ export interface UpstreamDetail extends CaseFacts {
   readonly waybillNo: string;
   readonly occurredAt: string;
   readonly customer: { id: string; name?: string; phone?: string; tier: CustomerTier };
+  /** Parcel Delivered only. */
+  readonly deliveredAt?: string;
 }
 
 /**

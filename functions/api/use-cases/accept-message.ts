@@ -5,6 +5,7 @@
 // Case Opened sends it on to assignment (classification confirms it from the stored evidence).
 import { caseEventAttached } from "#events/index.ts";
 import { announceOpened, classificationOf } from "#shared/adapters/case-announcements.ts";
+import { makeMove } from "#shared/adapters/case-moves.ts";
 import {
   addTimelineEntry,
   casesOfWaybill,
@@ -18,6 +19,7 @@ import { listTeams } from "#shared/adapters/org-store.ts";
 import { metrics } from "#shared/adapters/powertools.ts";
 import type { Case } from "#shared/domain/case.ts";
 import { withClassification } from "#shared/domain/case-classification.ts";
+import { SYSTEM_ACTOR } from "#shared/domain/case-lifecycle.ts";
 import { mergeEvidence, sameEvidence } from "#shared/domain/case-evidence.ts";
 import { classifyMessage } from "#shared/domain/classifier/index.ts";
 import {
@@ -57,12 +59,32 @@ export async function acceptMessage(message: CustomerMessage): Promise<Accepted>
     return result;
   }
 
+  const receivedAt = message.receivedAt.toISOString();
   const { case: merged } = await updateCase(result.case.caseId, (current) => {
     const evidence = mergeEvidence(current, candidate);
-    return sameEvidence(evidence, current)
-      ? null
-      : { ...current, ...evidence, updatedAt: clock.nowIso() };
+    const seen = (current.lastCustomerMessageAt ?? "") >= receivedAt;
+    if (sameEvidence(evidence, current) && seen) return null;
+    return {
+      ...current,
+      ...evidence,
+      lastCustomerMessageAt: seen ? current.lastCustomerMessageAt : receivedAt,
+      updatedAt: clock.nowIso(),
+    };
   });
+  // The customer answered: a case waiting on them resumes (its resolution clock runs again).
+  const resumed =
+    merged.status === "waiting"
+      ? await makeMove(
+          merged,
+          {
+            type: "customer-message",
+            actor: SYSTEM_ACTOR,
+            at: clock.nowIso(),
+            messageId: message.messageId,
+          },
+          await listTeams(),
+        )
+      : null;
   // Published even when nothing changed: a retry after a crash must still reach classification.
   await publish(caseEventAttached, {
     caseId: merged.caseId,
@@ -72,7 +94,7 @@ export async function acceptMessage(message: CustomerMessage): Promise<Accepted>
     attachedAt: clock.nowIso(),
   });
   metrics.addMetric("MessagesAttached", "Count", 1);
-  return { outcome: "attached", case: merged };
+  return { outcome: "attached", case: resumed?.ok ? resumed.case : merged };
 }
 
 /** The earlier case's timeline points to its repeat (the new case points back: `repeatOf`). */

@@ -17,15 +17,14 @@ import {
 import { clock } from "#shared/adapters/clock.ts";
 import { listTeams, releaseCapacity } from "#shared/adapters/org-store.ts";
 import { metrics } from "#shared/adapters/powertools.ts";
-import type { Team } from "#shared/domain/assignment.ts";
 import {
   type Case,
   type CaseCorrection,
   type Category,
-  isOpenStatus,
   type Severity,
 } from "#shared/domain/case.ts";
 import { withClassification } from "#shared/domain/case-classification.ts";
+import { checkAction } from "#shared/domain/case-lifecycle.ts";
 import { teamPolicy } from "#shared/domain/team-policy.ts";
 import type { Caller } from "../caller.ts";
 import { HttpError } from "../http.ts";
@@ -44,16 +43,12 @@ export async function correctCase(
   const current = await getCase(caseId);
   if (!current) throw new HttpError(404, "Not Found", `No case ${caseId}`);
   const teams = await listTeams();
-  if (!mayCorrect(current, caller, teams))
-    throw new HttpError(
-      403,
-      "Forbidden",
-      "Only the case's agent, a supervisor of its team or an admin may correct it",
-    );
+  // Who may correct, and from which status: the lifecycle's rule for `correct`.
+  const refused = checkAction(current, "correct", caller, teams);
+  if (refused && refused.status === 403) throw new HttpError(403, "Forbidden", refused.reason);
   if (current.version !== expectedVersion)
     throw new HttpError(412, "Precondition Failed", staleDetail(current));
-  if (!isOpenStatus(current.status))
-    throw new HttpError(409, "Conflict", `The case is ${current.status}; it can't be corrected`);
+  if (refused) throw new HttpError(409, "Conflict", refused.reason);
   if (!current.classifiedAt)
     throw new HttpError(409, "Conflict", "The case is not classified yet; try again in a moment");
 
@@ -179,15 +174,6 @@ async function afterCorrection(before: Case, after: Case, at: string): Promise<v
     },
   });
   await announceReclassified(before, after, classificationOf(after).reasons, { force: true });
-}
-
-/** The case's agent, a supervisor of its team (or of the category's team), or an admin. */
-function mayCorrect(c: Case, caller: Caller, teams: readonly Team[]): boolean {
-  if (caller.roles.includes("admins")) return true;
-  if (caller.roles.includes("agents") && c.assignee === caller.userId) return true;
-  if (!caller.roles.includes("supervisors")) return false;
-  const owning = c.team ?? teamPolicy(c.category, teams).team?.teamId;
-  return teams.some((t) => t.teamId === owning && t.supervisors.includes(caller.userId));
 }
 
 const staleDetail = (c: Case) =>
