@@ -1,7 +1,7 @@
 // The Case as the API shows it (contract §3): phone numbers masked; names too for ops, who
 // read cases for oversight, not to call the customer; and for ops no customer words at all
 // (free text can hold any personal data, which no mask can find reliably).
-import type { Case, CaseCorrection } from "#shared/domain/case.ts";
+import type { Case, CaseCorrection, CaseSla } from "#shared/domain/case.ts";
 import { maskName, maskPhone } from "#shared/domain/masking.ts";
 import type { Caller } from "./caller.ts";
 
@@ -26,7 +26,13 @@ export function caseView(c: Case, caller: Caller) {
     },
     source: c.source,
     channel: c.channel,
-    sla: c.sla,
+    sla: slaView(c.sla),
+    escalationLevel: c.escalationLevel ?? 0,
+    resolvedAt: c.resolvedAt ?? null,
+    resolution: nameVisible ? (c.resolution ?? null) : null,
+    closedAt: c.closedAt ?? null,
+    mergedInto: c.mergedInto ?? null,
+    waitingReason: nameVisible ? (c.waitingReason ?? null) : null,
     trigger: c.trigger,
     facts: c.facts,
     createdAt: c.createdAt,
@@ -41,6 +47,22 @@ export function caseView(c: Case, caller: Caller) {
     reclassifiedAt: c.reclassifiedAt ?? null,
     routedAt: c.routedAt,
     version: c.version,
+  };
+}
+
+/** Every SLA field, null when not (yet) set, so a client reads one shape. */
+function slaView(sla: CaseSla) {
+  return {
+    firstResponseDue: sla.firstResponseDue,
+    resolutionDue: sla.resolutionDue,
+    firstRespondedAt: sla.firstRespondedAt,
+    breached: sla.breached,
+    firstResponseWarnedAt: sla.firstResponseWarnedAt ?? null,
+    firstResponseBreachedAt: sla.firstResponseBreachedAt ?? null,
+    resolutionWarnedAt: sla.resolutionWarnedAt ?? null,
+    resolutionBreachedAt: sla.resolutionBreachedAt ?? null,
+    pausedAt: sla.pausedAt ?? null,
+    pausedMinutes: sla.pausedMinutes ?? 0,
   };
 }
 

@@ -119,6 +119,7 @@ export type OpenResult =
 export async function openOrAttach(candidate: Case): Promise<OpenResult> {
   const waybillNo = candidate.waybillNo;
   if (waybillNo === null) {
+    await armTimerOf(candidate);
     const created = await ensureCaseExists(candidate.caseId, caseItem(candidate));
     await addOpenedEntry(created, candidate);
     return { outcome: "opened", case: created };
@@ -131,6 +132,7 @@ export async function openOrAttach(candidate: Case): Promise<OpenResult> {
       pending: caseItem(candidate),
     };
     const claimed = await putIfAbsent(config.casesTable(), guard);
+    if (claimed) await armTimerOf(candidate);
     const owner = claimed ? guard : await getGuard(waybillNo, candidate.category);
     if (!owner) continue; // released in between: claim it again
 
@@ -157,6 +159,11 @@ export async function openOrAttach(candidate: Case): Promise<OpenResult> {
 }
 
 const GUARD_ATTEMPTS = 4;
+
+/** A case created already classified (a customer's message) is watched from the start. */
+async function armTimerOf(c: Case): Promise<void> {
+  if (c.sla.nextCheckAt) await armSlaTimer(c.caseId, c.sla.nextCheckAt, c.version);
+}
 
 function addOpenedEntry(opened: Case, candidate: Case): Promise<boolean> {
   return addTimelineEntry(opened.caseId, {
