@@ -462,3 +462,36 @@ describe("bad requests", () => {
     expect((await getCase(c.caseId))?.version).toBe(c.version);
   });
 });
+
+describe("the timeline as ops read it", () => {
+  it("has no one's words: message text, reasons for waiting, resolutions", async () => {
+    const opened = await send({
+      channel: "phone",
+      text: "我是韩梅梅，电话13987654321，快递员态度很差",
+      waybillNo: newWaybill("TL"),
+      customer: customer(),
+    });
+    const c = await routed(opened.body.caseId);
+    const own = await local.system.token(c.assignee, ["agents"]);
+    const act = async (path: string, body: unknown) => {
+      const response = await local.system.request("POST", `/v1/cases/${c.caseId}/${path}`, {
+        token: own,
+        body,
+      });
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+    };
+    await act("responses", { text: "韩女士您好，我们已联系网点" });
+    await act("wait", { reason: "等待客户 13987654321 回电" });
+    await act("resolve", { resolution: "已向韩梅梅致歉并赔付10元" });
+
+    const asOps = await local.system.get(`/v1/cases/${c.caseId}/timeline`, local.ops);
+    expect(asOps.status).toBe(200);
+    const shown = JSON.stringify(asOps.body);
+    for (const words of ["韩", "13987654321", "致歉"]) expect(shown).not.toContain(words);
+    expect(asOps.body.items.map((e: { kind: string }) => e.kind)).toEqual(
+      expect.arrayContaining(["opened", "responded", "waiting", "resolved"]),
+    );
+    const asAgent = await local.system.get(`/v1/cases/${c.caseId}/timeline`, own);
+    expect(JSON.stringify(asAgent.body)).toContain("已向韩梅梅致歉并赔付10元");
+  });
+});

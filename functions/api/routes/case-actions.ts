@@ -5,7 +5,7 @@ import { z } from "zod";
 import { getCase } from "#shared/adapters/case-store.ts";
 import { clock } from "#shared/adapters/clock.ts";
 import { getAgent } from "#shared/adapters/org-store.ts";
-import type { LifecycleAction } from "#shared/domain/case-lifecycle.ts";
+import type { HumanAction, LifecycleAction } from "#shared/domain/case-lifecycle.ts";
 import type { Caller } from "../caller.ts";
 import { canRead, readableTeams } from "../case-access.ts";
 import { caseView, etagOf } from "../case-view.ts";
@@ -22,6 +22,7 @@ type Body<S extends z.ZodType> = z.output<S>;
 type Base = Pick<LifecycleAction, "actor" | "at">;
 
 function action<S extends z.ZodType>(
+  type: HumanAction,
   schema: S,
   move: (body: Body<S>, base: Base, caller: Caller) => MoveBuilder,
 ) {
@@ -33,7 +34,7 @@ function action<S extends z.ZodType>(
       actor: { userId: caller.userId, roles: caller.roles },
       at: clock.nowIso(),
     };
-    const saved = await actOnCase(caseId, move(body, base, caller), caller, ifMatch);
+    const saved = await actOnCase(caseId, type, move(body, base, caller), caller, ifMatch);
     return json(200, caseView(saved, caller), { etag: etagOf(saved) });
   };
 }
@@ -47,6 +48,7 @@ function optionalIfMatch(header: string | undefined): number | null {
 }
 
 export const respondRoute = action(
+  "respond",
   z.strictObject({ text: words(4000) }),
   (b, base) => async () => ({
     ...base,
@@ -55,29 +57,40 @@ export const respondRoute = action(
   }),
 );
 
-export const noteRoute = action(z.strictObject({ text: words(4000) }), (b, base) => async () => ({
-  ...base,
-  type: "note",
-  text: b.text,
-}));
+export const noteRoute = action(
+  "note",
+  z.strictObject({ text: words(4000) }),
+  (b, base) => async () => ({
+    ...base,
+    type: "note",
+    text: b.text,
+  }),
+);
 
-export const waitRoute = action(z.strictObject({ reason: words(1000) }), (b, base) => async () => ({
-  ...base,
-  type: "wait",
-  reason: b.reason,
-}));
+export const waitRoute = action(
+  "wait",
+  z.strictObject({ reason: words(1000) }),
+  (b, base) => async () => ({
+    ...base,
+    type: "wait",
+    reason: b.reason,
+  }),
+);
 
 export const escalateRoute = action(
+  "escalate",
   z.strictObject({ reason: words(1000) }),
   (b, base) => async () => ({ ...base, type: "escalate", reason: b.reason }),
 );
 
 export const resolveRoute = action(
+  "resolve",
   z.strictObject({ resolution: words(2000) }),
   (b, base) => async () => ({ ...base, type: "resolve", resolution: b.resolution }),
 );
 
 export const closeRoute = action(
+  "close",
   z.strictObject({ reason: words(1000) }),
   (b, base) => async () => ({
     ...base,
@@ -87,6 +100,7 @@ export const closeRoute = action(
 );
 
 export const assignRoute = action(
+  "assign",
   z.strictObject({ assignee: agentIdField }),
   (b, base) => async () => {
     const agent = await getAgent(b.assignee);
@@ -99,6 +113,7 @@ export const assignRoute = action(
 );
 
 export const mergeRoute = action(
+  "merge",
   z.strictObject({ intoCaseId: caseIdField }),
   (b, base, caller) => async () => {
     const target = await getCase(b.intoCaseId);

@@ -26,13 +26,16 @@ export async function caseTimelineRoute({ event, caller }: ApiRequest) {
   });
 }
 
-/** Free-text fields a timeline entry's data may carry. */
-const WORDS = ["text", "facts"] as const;
+/** Free-text fields a timeline entry's data may carry (people's words, any personal data). */
+const WORDS = ["text", "facts", "resolution", "comment"] as const;
+/** Entries whose `reason` is a person's words (elsewhere it is a code such as "sla-breach"). */
+const WORDED_REASONS = new Set(["waiting", "closed"]);
 
 function entryView(entry: TimelineEntry, caller: Caller) {
   const { caseId: _caseId, ...rest } = entry;
   if (caller.roles.some((role) => role !== "ops")) return rest;
-  const data = { ...(entry.data ?? {}) };
+  const data: Record<string, unknown> = { ...(entry.data ?? {}) };
   for (const field of WORDS) if (field in data) data[field] = null;
+  if (WORDED_REASONS.has(entry.kind) && "reason" in data) data.reason = null;
   return { ...rest, data };
 }

@@ -6,7 +6,11 @@ import { getCase } from "#shared/adapters/case-store.ts";
 import { listTeams } from "#shared/adapters/org-store.ts";
 import type { Team } from "#shared/domain/assignment.ts";
 import type { Case } from "#shared/domain/case.ts";
-import type { LifecycleAction } from "#shared/domain/case-lifecycle.ts";
+import {
+  checkAction,
+  type HumanAction,
+  type LifecycleAction,
+} from "#shared/domain/case-lifecycle.ts";
 import type { Caller } from "../caller.ts";
 import { HttpError } from "../http.ts";
 
@@ -15,19 +19,23 @@ export type MoveBuilder = (current: Case, teams: readonly Team[]) => Promise<Lif
 
 export async function actOnCase(
   caseId: string,
+  type: HumanAction,
   build: MoveBuilder,
   caller: Caller,
   ifMatch: number | null,
 ): Promise<Case> {
   const current = await getCase(caseId);
   if (!current) throw new HttpError(404, "Not Found", `No case ${caseId}`);
+  const teams = await listTeams();
+  // Who may, and from which status, before anything else is looked at (a merge target, an agent).
+  const refused = checkAction(current, type, caller, teams);
+  if (refused) throw new HttpError(refused.status, TITLES[refused.status], refused.reason);
   if (ifMatch !== null && ifMatch !== current.version)
     throw new HttpError(
       412,
       "Precondition Failed",
       `The case is at version ${current.version} (ETag "${current.version}"); read it again`,
     );
-  const teams = await listTeams();
   const outcome = await makeMove(current, await build(current, teams), teams);
   if (outcome.ok) return outcome.case;
   if ("stale" in outcome)
