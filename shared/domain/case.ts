@@ -183,3 +183,57 @@ export interface CaseFacts {
   readonly lastScanAt?: string;
   readonly lastLocation?: string;
 }
+
+/** What opens a case: everything else a new case starts with is the same for every source. */
+export interface CaseOpening {
+  readonly caseId: string;
+  readonly waybillNo: string | null;
+  readonly category: Category;
+  readonly source: Case["source"];
+  readonly channel: Channel | null;
+  readonly trigger: CaseTrigger;
+  readonly facts: CaseFacts;
+  readonly customer: { id: string; name?: string; phone?: string; tier: CustomerTier };
+  /** When the message or event was received (its `occurredAt` for an event). */
+  readonly receivedAt: Date;
+}
+
+/** A case as it opens: `new`, not classified, routed or answered yet, version 1. */
+export function newCase(opening: CaseOpening, now: Date, extra: Partial<Case> = {}): Case {
+  const at = now.toISOString();
+  const { customer, receivedAt, ...rest } = opening;
+  return {
+    ...rest,
+    status: "new",
+    severity: null,
+    priority: null,
+    feedbackType: null,
+    team: null,
+    assignee: null,
+    escalated: false,
+    customer: {
+      id: customer.id,
+      name: customer.name ?? null,
+      phone: customer.phone ?? null,
+      tier: customer.tier,
+    },
+    sla: { firstResponseDue: null, resolutionDue: null, firstRespondedAt: null, breached: false },
+    acceptance: acceptanceOf(receivedAt, now),
+    createdAt: at,
+    updatedAt: at,
+    classifiedAt: null,
+    routedAt: null,
+    routeReason: null,
+    version: 1,
+    ...extra,
+  };
+}
+
+/** Acceptance: message or event received → case number given, in seconds (never negative). */
+export function acceptanceOf(receivedAt: Date, acceptedAt: Date): CaseAcceptance {
+  return {
+    receivedAt: receivedAt.toISOString(),
+    acceptedAt: acceptedAt.toISOString(),
+    seconds: Math.max(0, (acceptedAt.getTime() - receivedAt.getTime()) / 1000),
+  };
+}

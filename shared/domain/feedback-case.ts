@@ -2,8 +2,14 @@
 // words say decides the category; the signals they carry (complaint, outside escalation…) are
 // kept on the case so that later messages and events can be merged in any order.
 // Pure: the message id, the reading of the text and the instants are passed in.
-import type { Case, CaseTrigger, Channel, CustomerTier } from "./case.ts";
-import { isOpenStatus } from "./case.ts";
+import {
+  type Case,
+  type CaseTrigger,
+  type Channel,
+  type CustomerTier,
+  isOpenStatus,
+  newCase,
+} from "./case.ts";
 import { caseIdFor } from "./case-id.ts";
 import type { MessageClassification } from "./classifier/index.ts";
 
@@ -34,46 +40,31 @@ export function caseFromMessage(
   repeatOf: string | null,
   now: Date,
 ): Case {
-  const at = now.toISOString();
   const trigger: CaseTrigger = {
     detailType: CUSTOMER_MESSAGE,
     eventId: message.messageId,
     occurredAt: message.receivedAt.toISOString(),
   };
-  return {
-    caseId: caseIdFor(`message:${message.messageId}`),
-    waybillNo: message.waybillNo,
-    status: "new",
-    category: reading.category,
-    severity: null,
-    priority: null,
-    feedbackType: null,
-    team: null,
-    assignee: null,
-    escalated: false,
-    customer: {
-      id: message.customer.id,
-      name: message.customer.name ?? null,
-      phone: message.customer.phone ?? null,
-      tier: message.customer.tier,
+  return newCase(
+    {
+      caseId: caseIdFor(`message:${message.messageId}`),
+      waybillNo: message.waybillNo,
+      category: reading.category,
+      source: "feedback",
+      channel: message.channel,
+      trigger,
+      facts: reading.declaredValue !== undefined ? { declaredValue: reading.declaredValue } : {},
+      customer: message.customer,
+      receivedAt: message.receivedAt,
     },
-    source: "feedback",
-    channel: message.channel,
-    sla: { firstResponseDue: null, resolutionDue: null, firstRespondedAt: null, breached: false },
-    trigger,
-    facts: reading.declaredValue !== undefined ? { declaredValue: reading.declaredValue } : {},
-    text: message.text,
-    textSignals: [...reading.signals],
-    confidence: reading.confidence,
-    repeatOf,
-    acceptance: acceptanceOf(message.receivedAt, now),
-    createdAt: at,
-    updatedAt: at,
-    classifiedAt: null,
-    routedAt: null,
-    routeReason: null,
-    version: 1,
-  };
+    now,
+    {
+      text: message.text,
+      textSignals: [...reading.signals],
+      confidence: reading.confidence,
+      repeatOf,
+    },
+  );
 }
 
 /**
@@ -108,13 +99,4 @@ export function repeatedCase(
     (a, b) => Date.parse(b.resolvedAt as string) - Date.parse(a.resolvedAt as string),
   );
   return candidates[0] ?? null;
-}
-
-/** Acceptance: message received → case number given, in seconds (never negative). */
-export function acceptanceOf(receivedAt: Date, acceptedAt: Date) {
-  return {
-    receivedAt: receivedAt.toISOString(),
-    acceptedAt: acceptedAt.toISOString(),
-    seconds: Math.max(0, (acceptedAt.getTime() - receivedAt.getTime()) / 1000),
-  };
 }

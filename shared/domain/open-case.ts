@@ -1,6 +1,6 @@
 // A new case from an upstream delivery event (contract §1): which problem, which facts are kept.
 
-import type { Case, CaseFacts, CaseTrigger, CustomerTier } from "./case.ts";
+import { type Case, type CaseFacts, type CaseTrigger, type CustomerTier, newCase } from "./case.ts";
 import { caseIdFor } from "./case-id.ts";
 import { readText } from "./classifier/read-text.ts";
 import { categoryForEvent } from "./classify-event.ts";
@@ -27,48 +27,26 @@ export function caseFromUpstreamEvent(
 ): Case | null {
   const category = categoryForEvent(detailType, detail.attempt);
   if (category === null) return null;
-  const at = now.toISOString();
   const trigger: CaseTrigger = {
     detailType,
     eventId: detail.eventId,
     occurredAt: detail.occurredAt,
   };
-  return {
-    caseId: caseIdFor(`event:${detail.eventId}`),
-    waybillNo: detail.waybillNo,
-    status: "new",
-    category,
-    severity: null,
-    priority: null,
-    feedbackType: null,
-    team: null,
-    assignee: null,
-    escalated: false,
-    customer: {
-      id: detail.customer.id,
-      name: detail.customer.name ?? null,
-      phone: detail.customer.phone ?? null,
-      tier: detail.customer.tier,
+  return newCase(
+    {
+      caseId: caseIdFor(`event:${detail.eventId}`),
+      waybillNo: detail.waybillNo,
+      category,
+      source: "event",
+      channel: null,
+      trigger,
+      facts: factsOf(detail),
+      customer: detail.customer,
+      receivedAt: new Date(detail.occurredAt),
     },
-    source: "event",
-    channel: null,
-    sla: { firstResponseDue: null, resolutionDue: null, firstRespondedAt: null, breached: false },
-    trigger,
-    facts: factsOf(detail),
-    textSignals: signalsOf(detail),
-    confidence: 1,
-    acceptance: {
-      receivedAt: new Date(detail.occurredAt).toISOString(),
-      acceptedAt: at,
-      seconds: Math.max(0, (now.getTime() - Date.parse(detail.occurredAt)) / 1000),
-    },
-    createdAt: at,
-    updatedAt: at,
-    classifiedAt: null,
-    routedAt: null,
-    routeReason: null,
-    version: 1,
-  };
+    now,
+    { textSignals: signalsOf(detail), confidence: 1 },
+  );
 }
 
 function signalsOf(detail: UpstreamDetail): string[] {

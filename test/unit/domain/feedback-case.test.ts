@@ -1,9 +1,8 @@
 // A customer's message becomes a case; a complaint soon after a resolution is a repeat.
 import { describe, expect, it } from "vitest";
-import type { Case } from "#shared/domain/case.ts";
+import { acceptanceOf, type Case } from "#shared/domain/case.ts";
 import type { MessageClassification } from "#shared/domain/classifier/index.ts";
 import {
-  acceptanceOf,
   type CustomerMessage,
   caseFromMessage,
   isComplaint,
