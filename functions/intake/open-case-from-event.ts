@@ -5,6 +5,7 @@ import { caseEventAttached } from "#events/index.ts";
 import { announceOpened } from "#shared/adapters/case-announcements.ts";
 import {
   type Delivery,
+  deliveryOf,
   openCaseOf,
   openOrAttach,
   recordDelivery,
@@ -14,6 +15,7 @@ import { applyDelivery } from "#shared/adapters/deliveries.ts";
 import { clock } from "#shared/adapters/clock.ts";
 import { publish } from "#shared/adapters/event-publisher.ts";
 import { metrics } from "#shared/adapters/powertools.ts";
+import { type Case, isOpenStatus } from "#shared/domain/case.ts";
 import { mergeEvidence, sameEvidence } from "#shared/domain/case-evidence.ts";
 import { caseFromUpstreamEvent, type UpstreamDetail } from "#shared/domain/open-case.ts";
 
@@ -52,7 +54,15 @@ export async function openCaseFromEvent(
     attachedAt: clock.nowIso(),
   });
   metrics.addMetric("EventsAttached", "Count", 1);
-  return `attached to ${merged.caseId}${changed ? " (facts merged)" : ""}`;
+  // An earlier event may have become the trigger: a delivery already known may now resolve it.
+  const delivered = changed ? await deliveredAlready(merged) : "";
+  return `attached to ${merged.caseId}${changed ? " (facts merged)" : ""}${delivered}`;
+}
+
+async function deliveredAlready(c: Case): Promise<string> {
+  if (c.category !== "delay" || !c.waybillNo || !isOpenStatus(c.status)) return "";
+  const delivery = await deliveryOf(c.waybillNo);
+  return delivery ? `; ${await applyDelivery(c, delivery)}` : "";
 }
 
 /** Kept for a delay case that opens later; applied now to the waybill's open delay case. */
@@ -60,5 +70,7 @@ async function deliver(waybillNo: string, delivery: Delivery): Promise<string> {
   await recordDelivery(waybillNo, delivery);
   const open = await openCaseOf(waybillNo, "delay");
   if (!open) return "delivery kept (no open delay case)";
-  return `${open.caseId}: ${await applyDelivery(open, delivery)}`;
+  // The latest delivery on record counts (several may arrive, in any order).
+  const latest = (await deliveryOf(waybillNo)) ?? delivery;
+  return `${open.caseId}: ${await applyDelivery(open, latest)}`;
 }

@@ -27,7 +27,6 @@ import { teamPolicy } from "#shared/domain/team-policy.ts";
 import {
   addTimelineEntry,
   claimGuard,
-  releaseGuard,
   saveCase,
   timelineOf,
   VersionConflictError,
@@ -105,7 +104,9 @@ async function carryOut(effect: Effect, c: Case, at: string): Promise<void> {
       await releaseCapacity(effect.agentId, c.caseId, at);
       return;
     case "release-guard":
-      await releaseGuard(effect.waybillNo, effect.category, c.caseId);
+      // Nothing to write: a guard whose case is no longer open frees the slot by itself, and
+      // keeps pointing at the case, so that an event about the time before the end that arrives
+      // late still joins it (case-store.ts `openOrAttach`).
       return;
     case "claim-guard":
       await claimGuard(effect.waybillNo, effect.category, c.caseId);

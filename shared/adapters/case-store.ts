@@ -106,14 +106,27 @@ export type OpenResult =
   | { readonly outcome: "attached"; readonly case: Case };
 
 /**
+ * Whether what the candidate reports happened while `ended` was still open (before it was
+ * resolved or closed): an event that arrives late belongs to the case it was about, whatever
+ * the order of arrival, and does not open a new one.
+ */
+function happenedBefore(candidate: Case, ended: Case): boolean {
+  const end = ended.resolvedAt ?? ended.closedAt;
+  return (
+    end !== null && end !== undefined && Date.parse(candidate.trigger.occurredAt) <= Date.parse(end)
+  );
+}
+
+/**
  * Opens `candidate`, unless the waybill already has an open case of the same category: then
  * the trigger is attached to that case's timeline. Without transactions (dynalite has none)
  * the order of writes makes it safe: first a guard item per waybill+category claims the slot,
  * carrying the whole new case, so that whoever finds a guard whose case is missing (its
  * writer died in between) completes the creation from it. Re-running with the same
  * candidate (a redelivered event) changes nothing. A guard whose case is resolved or closed
- * no longer holds the slot: it is taken over (unless the candidate's trigger is already on that
- * case's timeline: a replay, attached again to where it went first). A message without a
+ * no longer holds the slot: it is taken over by what happened after the end (a replay of a
+ * trigger already on that case's timeline is not new either); what happened before the end is
+ * attached to the ended case. A message without a
  * waybill has no slot to claim: it always opens its own case.
  */
 export async function openOrAttach(candidate: Case): Promise<OpenResult> {
@@ -146,7 +159,7 @@ export async function openOrAttach(candidate: Case): Promise<OpenResult> {
       return { outcome: "opened", case: existing };
     }
     const entry = attachedEntry(candidate);
-    if (!isOpenStatus(existing.status)) {
+    if (!isOpenStatus(existing.status) && !happenedBefore(candidate, existing)) {
       if (await hasTimelineEntry(existing.caseId, entry.at, entry.key))
         return { outcome: "attached", case: existing };
       await releaseGuard(waybillNo, candidate.category, existing.caseId);
@@ -787,13 +800,23 @@ export interface Delivery {
 
 const deliveryKey = (waybillNo: string) => ({ pk: `WAYBILL#${waybillNo}`, sk: "DELIVERED" });
 
-/** Keeps the waybill's (first) delivery, so a delay case that opens after it still learns of it. */
-export function recordDelivery(waybillNo: string, delivery: Delivery): Promise<boolean> {
-  return putIfAbsent(config.casesTable(), {
-    ...deliveryKey(waybillNo),
-    type: "delivery",
-    ...delivery,
-  });
+/**
+ * Keeps the waybill's latest delivery (the one a delay case is measured against, whatever the
+ * order in which several arrive), so a delay case that opens after it still learns of it.
+ */
+export async function recordDelivery(waybillNo: string, delivery: Delivery): Promise<void> {
+  try {
+    await dynamoDocumentClient().send(
+      new PutCommand({
+        TableName: config.casesTable(),
+        Item: { ...deliveryKey(waybillNo), type: "delivery", ...delivery },
+        ConditionExpression: "attribute_not_exists(pk) OR deliveredAt < :at",
+        ExpressionAttributeValues: { ":at": delivery.deliveredAt },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
 }
 
 export async function deliveryOf(waybillNo: string): Promise<Delivery | undefined> {

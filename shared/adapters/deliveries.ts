@@ -15,6 +15,9 @@ export async function applyDelivery(c: Case, delivery: Delivery): Promise<string
   // A delay reported after the parcel was delivered is about something else: left alone.
   if (Date.parse(c.trigger.occurredAt) > Date.parse(delivery.deliveredAt))
     return "delivered earlier";
+  // Not routed yet: assignment applies the delivery once it has routed the case (the delivery
+  // is on record before this is read, so one of the two always sees the other).
+  if (c.status === "new") return "delivery kept until the case is routed";
   await addTimelineEntry(c.caseId, {
     at: new Date(delivery.deliveredAt).toISOString(),
     key: `delivered#${delivery.eventId}`,

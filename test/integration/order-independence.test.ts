@@ -31,6 +31,8 @@ async function deliver(tag: string, sequence: readonly ScenarioEvent[]) {
         feedbackType: c.feedbackType,
         team: c.team,
         trigger: c.trigger.eventId.slice(tag.length),
+        // Resolved by its parcel's delivery, or not (assigned or queued depends on capacity).
+        resolved: c.status === "resolved",
       };
     }
   }

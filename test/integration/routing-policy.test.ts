@@ -142,24 +142,33 @@ describe("a VIP customer", () => {
 });
 
 describe("the open-case slot", () => {
-  it("is freed by a resolution: a new event opens a new case, a replay of the old one does not", async () => {
+  it("is freed by a resolution: a new event opens a new case; a replay, or a late report of the time before, does not", async () => {
     const waybillNo = newWaybill("RS");
     const first = damaged(waybillNo, { eventId: `evt-${waybillNo}-1` });
     await local.system.publish([{ detailType: "Parcel Damaged", detail: first }]);
     const opened = await caseOf(waybillNo);
-    await resolve(opened);
+    const resolved = await resolve(opened);
 
-    await local.system.publish([{ detailType: "Parcel Damaged", detail: first }]);
-    await local.system.runtime.idle();
-    expect(await local.casesOf(waybillNo)).toHaveLength(1);
-
+    // The same event again, and another one that happened before the resolution (late).
     await local.system.publish([
+      { detailType: "Parcel Damaged", detail: first },
       {
         detailType: "Parcel Damaged",
         detail: damaged(waybillNo, {
-          eventId: `evt-${waybillNo}-2`,
-          occurredAt: "2026-11-25T10:00:00+08:00",
+          eventId: `evt-${waybillNo}-late`,
+          occurredAt: "2026-11-23T12:00:00+08:00",
         }),
+      },
+    ]);
+    await local.system.runtime.idle();
+    expect(await local.casesOf(waybillNo)).toHaveLength(1);
+
+    // Damage reported after the resolution is a new case.
+    const after = new Date(Date.parse(resolved.resolvedAt) + 60_000).toISOString();
+    await local.system.publish([
+      {
+        detailType: "Parcel Damaged",
+        detail: damaged(waybillNo, { eventId: `evt-${waybillNo}-2`, occurredAt: after }),
       },
     ]);
     await local.system.runtime.idle();
