@@ -88,3 +88,13 @@ export function idempotencyKeyOf(event: APIGatewayProxyEventV2WithJWTAuthorizer)
     );
   return key;
 }
+
+const CASE_ID = /^CS-[0-9A-Z]{12,26}$/;
+
+/** The `{caseId}` of the path, checked by its format before any store access (404 otherwise). */
+export function caseIdParam(event: APIGatewayProxyEventV2WithJWTAuthorizer): string {
+  const caseId = event.pathParameters?.caseId ?? "";
+  if (!CASE_ID.test(caseId))
+    throw new HttpError(404, "Not Found", "No such case: case ids look like CS-7K2M9Q4R1T8B");
+  return caseId;
+}

@@ -437,6 +437,25 @@ describe("bad requests", () => {
     expect((await send(`{"text":"${"x".repeat(20_000)}"}`)).status).toBe(413);
   });
 
+  it("answers a case id that cannot exist with 404 before touching the store", async () => {
+    const long = `CS-${"A".repeat(3000)}`;
+    const admin = await local.system.token("admin-1", ["admins"]);
+    for (const [method, path, body] of [
+      ["GET", `/v1/cases/${long}`, undefined],
+      ["GET", "/v1/cases/not-a-case/timeline", undefined],
+      ["POST", `/v1/cases/${long}/resolve`, { resolution: "x" }],
+      ["PATCH", "/v1/cases/cs-lowercase0000", { severity: "minor" }],
+    ] as const) {
+      const response = await local.system.request(method, path, {
+        token: admin,
+        body,
+        headers: { "if-match": '"1"' },
+      });
+      expect(response.status, `${method} ${path.slice(0, 40)}`).toBe(404);
+      expect(response.headers.get("content-type")).toMatch(/problem\+json/);
+    }
+  });
+
   it("lets ops read but not open cases", async () => {
     const response = await send(
       { channel: "phone", text: "丢件了", customer: customer() },

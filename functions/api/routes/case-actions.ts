@@ -10,7 +10,7 @@ import type { Caller } from "../caller.ts";
 import { canRead, readableTeams } from "../case-access.ts";
 import { caseView, etagOf } from "../case-view.ts";
 import { HttpError, json } from "../http.ts";
-import { type ApiRequest, parseBody } from "../request.ts";
+import { type ApiRequest, parseBody, caseIdParam } from "../request.ts";
 import { actOnCase, type MoveBuilder } from "../use-cases/act-on-case.ts";
 
 const words = (max: number) =>
@@ -27,7 +27,7 @@ function action<S extends z.ZodType>(
   move: (body: Body<S>, base: Base, caller: Caller) => MoveBuilder,
 ) {
   return async ({ event, caller }: ApiRequest) => {
-    const caseId = event.pathParameters?.caseId ?? "";
+    const caseId = caseIdParam(event);
     const ifMatch = optionalIfMatch(event.headers?.["if-match"]);
     const body = parseBody(event, schema);
     const base: Base = {

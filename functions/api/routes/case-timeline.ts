@@ -5,7 +5,7 @@ import { getCase, type TimelineEntry, timelineOf } from "#shared/adapters/case-s
 import type { Caller } from "../caller.ts";
 import { canRead, readableTeams } from "../case-access.ts";
 import { HttpError, json } from "../http.ts";
-import { type ApiRequest, parseQuery } from "../request.ts";
+import { type ApiRequest, parseQuery, caseIdParam } from "../request.ts";
 
 const timelineQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -13,7 +13,7 @@ const timelineQuery = z.strictObject({
 });
 
 export async function caseTimelineRoute({ event, caller }: ApiRequest) {
-  const caseId = event.pathParameters?.caseId ?? "";
+  const caseId = caseIdParam(event);
   const query = parseQuery(event, timelineQuery);
   const found = await getCase(caseId);
   if (!found) throw new HttpError(404, "Not Found", `No case ${caseId}`);

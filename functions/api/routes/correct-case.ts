@@ -3,7 +3,7 @@ import { z } from "zod";
 import { CATEGORIES, SEVERITIES } from "#shared/domain/case.ts";
 import { caseView, etagOf } from "../case-view.ts";
 import { json } from "../http.ts";
-import { type ApiRequest, parseBody, requiredIfMatch } from "../request.ts";
+import { type ApiRequest, parseBody, requiredIfMatch, caseIdParam } from "../request.ts";
 import { correctCase } from "../use-cases/correct-case.ts";
 
 export const correctionBody = z
@@ -16,7 +16,7 @@ export const correctionBody = z
   });
 
 export async function correctCaseRoute({ event, caller }: ApiRequest) {
-  const caseId = event.pathParameters?.caseId ?? "";
+  const caseId = caseIdParam(event);
   const expectedVersion = requiredIfMatch(event);
   const body = parseBody(event, correctionBody);
   const saved = await correctCase(caseId, body, caller, expectedVersion);
