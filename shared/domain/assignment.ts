@@ -92,15 +92,6 @@ export function rankAgents(
   ];
 }
 
-/** `rankAgents` with the VIP owners of every team (the same function, by its other name). */
-export function rankAgentsAcross(
-  request: AssignmentRequest,
-  teamAgents: readonly Agent[],
-  vipOwners: readonly Agent[],
-): AgentChoice[] {
-  return rankAgents(request, teamAgents, vipOwners);
-}
-
 /**
  * Fewest open cases first; then the one assigned longest ago (never assigned first); then id,
  * so that the choice is deterministic.

@@ -10,7 +10,6 @@ import {
   maxEscalationLevel,
   queueOrder,
   rankAgents,
-  rankAgentsAcross,
   type Team,
   teamForCategory,
 } from "#shared/domain/assignment.ts";
@@ -119,39 +118,37 @@ describe("a VIP customer's own agent", () => {
   const own = agent("own", { team: "delivery-ops", skills: ["delay"], vipCustomers: ["vip-7"] });
 
   it("is preferred in whichever team they are, whatever their skills", () => {
-    expect(rankAgentsAcross(vip, [agent("claims-1"), agent("claims-2")], [own])).toEqual([
+    expect(rankAgents(vip, [agent("claims-1"), agent("claims-2")], [own])).toEqual([
       { agentId: "own", reason: "vip-dedicated-agent" },
       { agentId: "claims-1", reason: "least-loaded-agent" },
       { agentId: "claims-2", reason: "least-loaded-agent" },
     ]);
     expect(rankAgents(vip, [agent("claims-1")], [own])).toEqual(
-      rankAgentsAcross(vip, [agent("claims-1")], [own]),
+      rankAgents(vip, [agent("claims-1")], [own]),
     );
   });
 
   it("is skipped when off shift or at capacity, and only for a VIP who is theirs", () => {
     expect(ids([agent("claims-1")], vip)).toEqual(["claims-1"]);
     expect(
-      rankAgentsAcross(vip, [agent("claims-1")], [{ ...own, onShift: false }]).map(
-        (c) => c.agentId,
-      ),
+      rankAgents(vip, [agent("claims-1")], [{ ...own, onShift: false }]).map((c) => c.agentId),
     ).toEqual(["claims-1"]);
     expect(
-      rankAgentsAcross(vip, [agent("claims-1")], [{ ...own, openCases: 5 }]).map((c) => c.agentId),
+      rankAgents(vip, [agent("claims-1")], [{ ...own, openCases: 5 }]).map((c) => c.agentId),
     ).toEqual(["claims-1"]);
     const regular = { ...vip, customerTier: "regular" as const };
-    expect(rankAgentsAcross(regular, [agent("claims-1")], [own]).map((c) => c.agentId)).toEqual([
+    expect(rankAgents(regular, [agent("claims-1")], [own]).map((c) => c.agentId)).toEqual([
       "claims-1",
     ]);
     const notTheirs = { ...own, vipCustomers: ["vip-8"] };
-    expect(rankAgentsAcross(vip, [agent("claims-1")], [notTheirs]).map((c) => c.agentId)).toEqual([
+    expect(rankAgents(vip, [agent("claims-1")], [notTheirs]).map((c) => c.agentId)).toEqual([
       "claims-1",
     ]);
   });
 
   it("is listed once, also when they are in the case's team", () => {
     const inTeam = agent("own", { vipCustomers: ["vip-7"] });
-    expect(rankAgentsAcross(vip, [inTeam, agent("claims-1")], [inTeam])).toEqual([
+    expect(rankAgents(vip, [inTeam, agent("claims-1")], [inTeam])).toEqual([
       { agentId: "own", reason: "vip-dedicated-agent" },
       { agentId: "claims-1", reason: "least-loaded-agent" },
     ]);
