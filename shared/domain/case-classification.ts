@@ -23,7 +23,13 @@ export function withClassification(
     current.priority === next.priority &&
     current.feedbackType === next.feedbackType;
   if (current.classifiedAt && same) return null;
-  const deadlines = slaDeadlines(next.priority, new Date(current.createdAt), calendar, policy);
+  const deadlines = slaDeadlines(
+    next.priority,
+    new Date(current.createdAt),
+    calendar,
+    policy,
+    current.channel,
+  );
   const paused = current.sla.pausedMinutes ?? 0;
   const classified: Case = {
     ...current,

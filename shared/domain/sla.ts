@@ -8,7 +8,7 @@ import {
   businessDayLengthMinutes,
   slaFactorAt,
 } from "./business-time.ts";
-import { PRIORITIES, type Priority } from "./case.ts";
+import { CHANNELS, type Channel, PRIORITIES, type Priority } from "./case.ts";
 
 /** "urgent" | "high" | "routine" (the case vocabulary's type, re-exported). */
 export type { Priority };
@@ -24,6 +24,11 @@ export interface SlaPolicy {
   readonly resolutionBusinessDays: Readonly<Record<Priority, number>>;
   /** When true, the urgent first response runs on the wall clock (24×7), not in business time. */
   readonly urgentFirstResponseAroundTheClock: boolean;
+  /**
+   * A channel's own first-response cap in business minutes, when its target is stricter than
+   * the priority's (an e-mail is answered within 2 hours): the earlier of the two applies.
+   */
+  readonly firstResponseMinutesByChannel: Readonly<Partial<Record<Channel, number>>>;
 }
 
 /**
@@ -34,6 +39,7 @@ export const DEFAULT_SLA_POLICY: SlaPolicy = {
   firstResponseMinutes: { urgent: 15, high: 2 * 60, routine: 4 * 60 },
   resolutionBusinessDays: { urgent: 1, high: 3, routine: 5 },
   urgentFirstResponseAroundTheClock: false,
+  firstResponseMinutesByChannel: { email: 2 * 60 },
 };
 
 export interface SlaDeadlines {
@@ -55,8 +61,12 @@ export function slaDeadlines(
   openedAt: Date,
   cal: BusinessCalendar,
   policy: SlaPolicy = DEFAULT_SLA_POLICY,
+  channel: Channel | null = null,
 ): SlaDeadlines {
-  const baseFirstResponse = policy.firstResponseMinutes[priority];
+  const channelCap = channel ? policy.firstResponseMinutesByChannel?.[channel] : undefined;
+  const priorityTarget = policy.firstResponseMinutes[priority];
+  const baseFirstResponse =
+    channelCap !== undefined ? Math.min(channelCap, priorityTarget) : priorityTarget;
   const baseResolution = policy.resolutionBusinessDays[priority];
   if (!isDuration(baseFirstResponse) || !isDuration(baseResolution))
     throw new RangeError(`The SLA policy has no valid deadlines for priority "${priority}"`);
@@ -93,6 +103,7 @@ export interface SlaOverrides {
   readonly firstResponseMinutes?: Readonly<Partial<Record<Priority, number>>>;
   readonly resolutionBusinessDays?: Readonly<Partial<Record<Priority, number>>>;
   readonly urgentFirstResponseAroundTheClock?: boolean;
+  readonly firstResponseMinutesByChannel?: Readonly<Partial<Record<Channel, number>>>;
 }
 
 const perPriority = (duration: z.ZodNumber) =>
@@ -115,6 +126,20 @@ export const slaOverridesSchema = z.strictObject({
     z.number().positive("must be > 0 business days").max(365, "must be at most 365 business days"),
   ).optional(),
   urgentFirstResponseAroundTheClock: z.boolean().optional(),
+  firstResponseMinutesByChannel: z
+    .strictObject(
+      Object.fromEntries(
+        CHANNELS.map((c) => [
+          c,
+          z
+            .number()
+            .positive("must be > 0 minutes")
+            .max(7 * 24 * 60, "must be at most a week (10080 minutes)")
+            .optional(),
+        ]),
+      ) as Record<Channel, z.ZodOptional<z.ZodNumber>>,
+    )
+    .optional(),
 });
 
 /** `base` with a team's overrides on top (each priority and field separately). */
@@ -134,9 +159,18 @@ export function slaPolicyWith(
     },
     urgentFirstResponseAroundTheClock:
       overrides.urgentFirstResponseAroundTheClock ?? base.urgentFirstResponseAroundTheClock,
+    firstResponseMinutesByChannel: {
+      ...base.firstResponseMinutesByChannel,
+      ...defined(overrides.firstResponseMinutesByChannel),
+    },
   };
 }
 
 /** The entries with a value: `{ high: undefined }` must not erase the base's target. */
-const defined = (targets: Readonly<Partial<Record<Priority, number>>> = {}) =>
-  Object.fromEntries(Object.entries(targets).filter(([, v]) => v !== undefined));
+function defined<K extends string>(
+  targets: Readonly<Partial<Record<K, number>>> | undefined,
+): Partial<Record<K, number>> {
+  return Object.fromEntries(
+    Object.entries(targets ?? {}).filter(([, v]) => v !== undefined),
+  ) as Partial<Record<K, number>>;
+}

@@ -26,7 +26,25 @@ describe("the default SLA policy", () => {
       firstResponseMinutes: { urgent: 15, high: 120, routine: 240 },
       resolutionBusinessDays: { urgent: 1, high: 3, routine: 5 },
       urgentFirstResponseAroundTheClock: false,
+      firstResponseMinutesByChannel: { email: 120 },
     });
+  });
+
+  it("answers an e-mail within 2 business hours, whatever its priority allows", () => {
+    const opened = shanghai("2026-11-23T10:00:00");
+    expect(slaDeadlines("routine", opened, cal, DEFAULT_SLA_POLICY, "email").firstResponseDue).toBe(
+      iso("2026-11-23T12:00:00"),
+    );
+    expect(slaDeadlines("routine", opened, cal, DEFAULT_SLA_POLICY, "phone").firstResponseDue).toBe(
+      iso("2026-11-23T14:00:00"),
+    );
+    expect(slaDeadlines("urgent", opened, cal, DEFAULT_SLA_POLICY, "email").firstResponseDue).toBe(
+      iso("2026-11-23T10:15:00"),
+    );
+    const slowerEmail = slaPolicyWith({ firstResponseMinutesByChannel: { email: 300 } });
+    expect(slaDeadlines("routine", opened, cal, slowerEmail, "email").firstResponseDue).toBe(
+      iso("2026-11-23T14:00:00"),
+    );
   });
 });
 
@@ -140,6 +158,7 @@ describe("per-team SLA targets", () => {
       firstResponseMinutes: { urgent: 15, high: 60, routine: 240 },
       resolutionBusinessDays: { urgent: 1, high: 3, routine: 3 },
       urgentFirstResponseAroundTheClock: false,
+      firstResponseMinutesByChannel: { email: 120 },
     });
     expect(slaPolicyWith(undefined)).toBe(DEFAULT_SLA_POLICY);
     expect(slaPolicyWith({})).toEqual(DEFAULT_SLA_POLICY);
