@@ -1,5 +1,7 @@
 // Use case: an upstream event opens a case, or attaches to the open case of the same waybill
 // and problem and merges its facts into it (case-evidence.ts: any order gives the same case).
+// A delivered parcel is kept for its waybill and joins (and may resolve) its open delay case
+// (deliveries.ts).
 // Calls flow: handler → here → domain (what case) → store → publisher.
 import { caseEventAttached } from "#events/index.ts";
 import { announceOpened } from "#shared/adapters/case-announcements.ts";
