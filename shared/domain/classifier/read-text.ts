@@ -521,7 +521,10 @@ export function readText(text: string): TextReading {
   // Exception: a disputed "signed / delivered" status is information.
   const fs = EXCEPTIONS.falseSigned;
   if (evidence(fs.category).some((h) => h.p.tags.includes(fs.tag))) {
-    for (const c of fs.overrides) if (byCategory.delete(c)) adjusted = true;
+    for (const c of fs.overrides) {
+      if (evidence(c).some((h) => h.p.tags.includes(fs.unlessTag))) continue;
+      if (byCategory.delete(c)) adjusted = true;
+    }
   }
 
   const scores = Object.fromEntries(

@@ -34,6 +34,7 @@ export type PhraseTag =
   | "arrival" // delay: about the arrival time (late, not arrived, promised date)
   | "stuck" // delay: not moving; information instead when it is about tracking data
   | "false-signed" // information: a "signed / delivered" status the customer disputes
+  | "gone" // loss: someone else took the parcel, or part of it never came
   | "stale" // information: tracking not updated / absent / wrong
   | "address"; // information: wrong address handling
 
@@ -67,8 +68,7 @@ export const CATEGORY_PHRASES: Readonly<Record<Category, readonly PhraseGroup[]>
       weight: 1,
       phrases: [
         "丢件", "丢了", "丢失", "遗失", "弄丢", "搞丢", "寄丢", "掉件", "丢包裹", "件没了",
-        "东西没了", "不见了", "找不到了", "找不回来", "下落不明", "失踪", "没了踪影", "被偷",
-        "偷走", "被盗", "被人拿", "被…拿走", "被…取走", "被…领走", "冒领", "调包", "掉包", "空箱",
+        "东西没了", "不见了", "找不到了", "找不回来", "下落不明", "失踪", "没了踪影", "空箱",
         "空盒", "空包裹", "里面是空", "是空的", "内物丢失", "东西少了", "少件", "少发", "少寄",
         "少送", "少给", "漏发", "漏寄", "缺件", "少了…(件|个|盒|箱|包|袋|样|部分|瓶|本|双|台)",
         "少了东西", "缺了…(件|个|盒|样)",
@@ -77,6 +77,18 @@ export const CATEGORY_PHRASES: Readonly<Record<Category, readonly PhraseGroup[]>
         "vanished", "empty box", "empty case", "empty package", "empty parcel", "was empty",
         "came empty", "not in the (box|package|parcel)", "not inside", "someone took",
         "cannot be found", "can not be found", "can not find it", "never found",
+      ],
+    },
+    // Someone else took it, or part of it never came: a loss even when the customer also
+    // disputes the "signed / delivered" status (EXCEPTIONS.falseSigned keeps these).
+    {
+      weight: 1,
+      tags: ["gone"],
+      phrases: [
+        "被偷", "偷走", "被盗", "被人拿", "被…拿走", "被…取走", "被…领走", "冒领", "调包", "掉包",
+        "stolen", "someone took",
+        "only (received|got)…of", "one of…(never|not|didn't|did not)…(arrive|arrived|came|come|show|showed)",
+        "(half|part|some) of (the|my)…(items|order|boxes|parcels|packages)…(missing|never|not)",
       ],
     },
     // Hints that need company: cannot find it (could be an outlet), opened, gone.
@@ -247,7 +259,8 @@ export const CATEGORY_PHRASES: Readonly<Record<Category, readonly PhraseGroup[]>
         "没通知", "没有通知", "不通知", "未通知", "没联系", "不联系", "没按门铃", "不按门铃",
         "没敲门", "不敲门", "没人通知", "没有人通知", "没人告诉", "直接…放", "扔门口",
         "(没|未|不)经…同意", "没问我", "不送上门", "没送上门", "不上门", "不肯送", "不送货上门",
-        "自己去(取|拿)", "自己来(取|拿)", "不负责任",
+        "自己去(取|拿)", "自己来(取|拿)", "不负责任", "不送上楼", "不送到楼上", "不给送上楼",
+        "让我…下楼", "叫我…下楼", "让我自己…(取|拿)", "叫我自己…(取|拿)",
         "without calling", "without knocking", "without ringing", "without notice",
         "without telling", "not…call", "never called", "no call", "not…knock", "not…ring",
         "left it outside", "left…at the (door|gate)",
@@ -420,6 +433,8 @@ export const EXCEPTIONS = {
     tag: "false-signed",
     category: "information",
     overrides: ["loss", "delay"],
+    /** …but not a parcel someone else took, or one that came in part ("被冒领了，我没签收"). */
+    unlessTag: "gone",
   },
   /**
    * "Stuck / not moving" with tracking words (TRACKING_WORDS, or any information phrase) is a
@@ -439,7 +454,8 @@ export const SIGNAL_PHRASES: Readonly<Record<Signal, readonly string[]>> = {
   ],
   // The customer demands compensation, a refund, an apology or an answer.
   demand: [
-    "要求赔偿", "要求…(赔|退|道歉|补偿|处理|解释)", "赔偿我", "赔给我", "给我赔", "必须赔", "索赔",
+    "要求赔偿", "要求…(赔|退|道歉|补偿|处理|解释|答复|回复|解决|说法|交代)",
+    "(今天|马上|尽快)…给…(答复|回复|说法|交代)", "赔偿我", "赔给我", "给我赔", "必须赔", "索赔",
     "要赔", "赔钱", "(要求|我要|必须|给我|马上|立即|立刻|申请)…退款", "退钱", "给个说法",
     "给我一个说法", "讨个说法", "要个说法", "没个说法", "给个交代", "给我个交代", "赔偿损失",
     "全额赔偿",

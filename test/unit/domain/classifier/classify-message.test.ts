@@ -85,6 +85,30 @@ describe("tracking data versus arrival time", () => {
     expect(category("顯示已簽收，可是我沒收到")).toBe("information");
     expect(category("Tracking says delivered but I never received it")).toBe("information");
   });
+
+  it("keeps a parcel someone else took, or one that came in part, a loss despite the status", () => {
+    expect(category("包裹被冒领了，我没签收")).toBe("loss");
+    expect(category("顯示已簽收，但是包裹被別人拿走了")).toBe("loss");
+    expect(category("One of my two boxes never showed up and tracking shows both delivered")).toBe(
+      "loss",
+    );
+  });
+});
+
+describe("doorstep service", () => {
+  it("makes a courier who will not bring it up an attitude case", () => {
+    expect(category("快递小哥不送上楼，让我自己下楼拿")).toBe("attitude");
+    expect(category("派件員不送上樓，叫我自己下樓取")).toBe("attitude");
+  });
+});
+
+describe("a demand for an answer", () => {
+  it("is a demand: a VIP's delay with it is severe, a complaint", () => {
+    expect(
+      classifyMessage("包裹超时未到，要求今天内给答复", { customerTier: "vip" }),
+    ).toMatchObject({ category: "delay", severity: "severe", feedbackType: "complaint" });
+    expect(classifyMessage("包裹超时未到", { customerTier: "vip" }).severity).toBe("general");
+  });
 });
 
 describe("threats to take it outside the company", () => {
