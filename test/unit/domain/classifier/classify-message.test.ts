@@ -95,6 +95,19 @@ describe("tracking data versus arrival time", () => {
   });
 });
 
+describe("how customers put it", () => {
+  it.each([
+    ["快件在中转站压了一周还没出来，什么时候能送到？", "delay"],
+    ["取件码发了但是柜子里没有我的包裹", "loss"],
+    ["快递员让我加钱才肯送", "price"],
+    ["客服一直推脱，问了三次都没人管", "attitude"],
+    ["查詢顯示已派送，但是我一整天都在家沒人來", "information"],
+    ["The tracking page has shown 'in transit' for two weeks.", "information"],
+  ])("%s → %s", (text, expected) => {
+    expect(category(text)).toBe(expected);
+  });
+});
+
 describe("doorstep service", () => {
   it("makes a courier who will not bring it up an attitude case", () => {
     expect(category("快递小哥不送上楼，让我自己下楼拿")).toBe("attitude");
