@@ -127,6 +127,7 @@ export const CATEGORY_PHRASES: Readonly<Record<Category, readonly PhraseGroup[]>
       tags: ["arrival"],
       phrases: [
         "延误", "延迟", "延期", "迟到", "晚到", "晚了", "送晚", "太慢", "很慢", "好慢", "真慢",
+        "快点送", "快点到", "尽快送", "催件", "催了", "催促",
         "这么慢", "慢死", "慢了", "超时", "逾期", "超过…(时间|时效|日期)", "超出…时效", "过了…时间",
         "承诺…(时间|送达|到)", "还没到", "还没送", "还没有到", "还没有送", "还没收到", "还没有收到",
         "没收到", "没有收到", "未收到", "收不到", "没送到", "没有送到", "没送来", "未送达", "没到",
@@ -175,7 +176,8 @@ export const CATEGORY_PHRASES: Readonly<Record<Category, readonly PhraseGroup[]>
         "谁签收", "别人签收", "他人签收", "代签", "冒签", "私自签收", "虚假签收", "擅自签收",
         "没签收", "我没签", "没有签收", "未签收", "显示送达", "显示已投递", "虚假派送", "无人签收",
         "假装派送", "显示…(派送成功|已送达|已经送达|送达了|妥投|已投递|已妥投|投递成功|配送成功)",
-        "(派送成功|已送达|妥投)……没", "显示…(已派送|派送中|在派送)……没(人|见|来)", "已经送达……没", "(送达|签收|派送成功)……什么(也|都)没",
+        "(派送成功|已送达|妥投)……没", "(没人来|没人送|没来送|没有人来)……显示",
+        "显示…(派送失败|投递失败|配送失败|无人在家|客户不在)", "显示…(已派送|派送中|在派送)……没(人|见|来)", "已经送达……没", "(送达|签收|派送成功)……什么(也|都)没",
         "says delivered", "says…(was|been|is) (delivered|handed)", "shows delivered",
         "shows…(as|was) delivered", "showing…delivered", "marked…delivered", "status…delivered",
         "listed as delivered", "delivered……(never|not) (received|here|get|got)", "signed for by",
@@ -316,6 +318,7 @@ export const CATEGORY_PHRASES: Readonly<Record<Category, readonly PhraseGroup[]>
       weight: 1.2,
       phrases: [
         "建议", "提个建议", "提议", "可以考虑", "应该…(开通|增加|提供|设置|推出|改进)",
+        "希望…(能有|可以有|增加|提供|开通|推出|延长|改进)",
         "suggest", "suggestion", "idea for", "feature request",
         "would be (great|nice|better|good|helpful) if", "it would help if",
         "it'd be (great|nice|better|good|helpful)", "would be (nice|great) to", "please consider",
@@ -466,7 +469,7 @@ export const SIGNAL_PHRASES: Readonly<Record<Signal, readonly string[]>> = {
   // A threat to take it outside the company: postal complaint line, regulators, consumer
   // association, media, court or lawyer.
   "outside-escalation": [
-    "(打|去|找|向|到)(315|12345)", "市民热线", "消协", "消费者协会", "消保委", "消委会",
+    "(打|去|找|向|到)(315|12345)", "市民热线", "消协", "消费者协会", "消保委", "消保会", "消保处", "消委会",
     "消费者委员会", "消基会", "消费者保护", "邮政管理局", "邮政局", "邮管局", "国家邮政",
     "市场监管", "市监局", "工商局", "工商部门", "(找|去|向|到)工商", "监管部门", "有关部门", "媒体",
     "曝光", "记者", "电视台", "报社", "报纸", "上新闻", "(发|上|到)(微博|抖音|小红书|网上)",
