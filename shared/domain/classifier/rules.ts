@@ -75,7 +75,7 @@ export const CATEGORY_PHRASES: Readonly<Record<Category, readonly PhraseGroup[]>
         "只(收到|送来|送了|到了|来了)…(件|个|箱|盒|包|袋|样|份|瓶|双|台|本|一半|部分)", "少了一半",
         "lost", "lose", "missing", "go missing", "went missing", "stolen", "steal", "disappeared",
         "vanished", "empty box", "empty case", "empty package", "empty parcel", "was empty",
-        "came empty", "not in the (box|package|parcel)", "not inside", "someone took",
+        "came empty", "not in the (box|package|parcel)", "not inside", "not in it", "someone took",
         "cannot be found", "can not be found", "can not find it", "never found",
       ],
     },
@@ -127,7 +127,8 @@ export const CATEGORY_PHRASES: Readonly<Record<Category, readonly PhraseGroup[]>
       tags: ["arrival"],
       phrases: [
         "延误", "延迟", "延期", "迟到", "晚到", "晚了", "送晚", "太慢", "很慢", "好慢", "真慢",
-        "快点送", "快点到", "尽快送", "催件", "催了", "催促",
+        "快点送", "快点到", "尽快送", "催件", "催了", "催促", "(一直|还)在路上", "在路上…(天|周|星期)",
+        "still on the way", "for ages",
         "这么慢", "慢死", "慢了", "超时", "逾期", "超过…(时间|时效|日期)", "超出…时效", "过了…时间",
         "承诺…(时间|送达|到)", "还没到", "还没送", "还没有到", "还没有送", "还没收到", "还没有收到",
         "没收到", "没有收到", "未收到", "收不到", "没送到", "没有送到", "没送来", "未送达", "没到",
