@@ -127,7 +127,8 @@ export const CATEGORY_PHRASES: Readonly<Record<Category, readonly PhraseGroup[]>
       tags: ["arrival"],
       phrases: [
         "延误", "延迟", "延期", "迟到", "晚到", "晚了", "送晚", "太慢", "很慢", "好慢", "真慢",
-        "快点送", "快点到", "尽快送", "催件", "催了", "催促", "(一直|还)在路上", "在路上…(天|周|星期)",
+        "快点送", "快点到", "尽快送", "催件", "催了", "催促", "预计…(送达|到达|到)……(没|还没|不见)",
+        "还没(有)?消息", "(一直|还)在路上", "在路上…(天|周|星期)",
         "still on the way", "for ages",
         "这么慢", "慢死", "慢了", "超时", "逾期", "超过…(时间|时效|日期)", "超出…时效", "过了…时间",
         "承诺…(时间|送达|到)", "还没到", "还没送", "还没有到", "还没有送", "还没收到", "还没有收到",
@@ -252,7 +253,7 @@ export const CATEGORY_PHRASES: Readonly<Record<Category, readonly PhraseGroup[]>
     {
       weight: 1,
       phrases: [
-        "扔", "丢在", "丢到", "丢进", "用(丢|扔|甩|摔)的", "垃圾桶", "摔包裹", "踢", "暴力分拣",
+        "扔", "丢在", "丢到", "丢进", "乱丢", "乱扔", "乱放", "乱甩", "用(丢|扔|甩|摔)的", "垃圾桶", "摔包裹", "踢", "暴力分拣",
         "抛", "甩",
         "throw", "toss", "dump", "kick", "chuck",
       ],
@@ -328,7 +329,7 @@ export const CATEGORY_PHRASES: Readonly<Record<Category, readonly PhraseGroup[]>
         "suggest", "suggestion", "idea for", "feature request",
         "would be (great|nice|better|good|helpful) if", "it would help if",
         "it'd be (great|nice|better|good|helpful)", "would be (nice|great) to", "please consider",
-        "why not add", "i wish you",
+        "why not add", "i wish you", "maybe you could", "you could (add|offer|let|provide|give)",
       ],
     },
     // Wishes and improvement words that add up to a suggestion.
