@@ -126,7 +126,7 @@ export const CATEGORY_PHRASES: Readonly<Record<Category, readonly PhraseGroup[]>
       weight: 1,
       tags: ["arrival"],
       phrases: [
-        "延误", "延迟", "延期", "迟到", "晚到", "晚了", "送晚", "太慢", "很慢", "好慢", "真慢",
+        "延误", "延迟", "延期", "迟到", "迟了", "迟迟", "晚到", "晚了", "送晚", "太慢", "很慢", "好慢", "真慢",
         "快点送", "快点到", "尽快送", "催件", "催了", "催促", "预计…(送达|到达|到)……(没|还没|不见)",
         "还没(有)?消息", "(一直|还)在路上", "在路上…(天|周|星期)",
         "still on the way", "for ages",
@@ -145,7 +145,7 @@ export const CATEGORY_PHRASES: Readonly<Record<Category, readonly PhraseGroup[]>
         "never arrive", "yet to arrive", "not yet", "nothing yet", "still not", "still waiting",
         "been waiting", "not shown up", "not show up", "not turned up", "never turned up",
         "never showed up", "not here yet", "not…delivered", "supposed to arrive",
-        "supposed to be delivered", "meant to arrive", "meant to be delivered", "was due", "due on",
+        "supposed to be delivered", "should have (arrived|been delivered|come|got here)", "meant to arrive", "meant to be delivered", "was due", "due on",
         "after the (guaranteed|promised|expected|estimated|delivery) (date|time|day)", "days late",
         "expected delivery", "promised date", "promised delivery", "delivery date",
         "behind schedule", "taking forever", "takes forever", "too slow", "so slow", "slow",
@@ -432,6 +432,8 @@ export const TRACKING_WORDS: readonly string[] = [
 export const NEUTRAL_PHRASES: readonly string[] = [
   "气坏了", "急坏了", "吓坏了", "饿坏了", "累坏了", "等坏了", "不好意思",
   "no problem", "no worries", "not sure",
+  "ruined my day", "ruined my event", "ruined my plans", "ruined my weekend", "ruined my trip",
+  "ruined my holiday", "ruined my birthday", "ruined my party", "ruined the event",
 ];
 
 /** The special cases of ../../domain.md, interpreted by read-text.ts. */
