@@ -4,7 +4,13 @@
 // customers; the API) and the live load (openCases, openCaseIds, lastAssignedAt; assignment).
 // A profile write never touches the load, and the load writes never touch the profile, so
 // neither can undo the other. Every write is conditional.
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from "@aws-sdk/lib-dynamodb";
 import type { Agent, Team } from "#shared/domain/assignment.ts";
 import { calendarSpecSchema } from "#shared/domain/calendar-spec.ts";
 import { CATEGORIES } from "#shared/domain/case.ts";
@@ -261,15 +267,31 @@ export async function putAgentProfile(
     return `#f${i} = :f${i}`;
   });
   const condition = unchangedSince(previous);
+  return updateAgentIf(profile.agentId, {
+    UpdateExpression: `SET ${sets.join(", ")}, #createdAt = if_not_exists(#createdAt, :at), #openCases = if_not_exists(#openCases, :zero)`,
+    ConditionExpression: condition.ConditionExpression,
+    ExpressionAttributeNames: { ...names, ...condition.ExpressionAttributeNames },
+    ExpressionAttributeValues: { ...values, ...condition.ExpressionAttributeValues },
+  });
+}
+
+/** A conditional update of the agent's item: the agent as saved, or null when the condition fails. */
+async function updateAgentIf(
+  agentId: string,
+  update: Pick<
+    UpdateCommandInput,
+    | "UpdateExpression"
+    | "ConditionExpression"
+    | "ExpressionAttributeNames"
+    | "ExpressionAttributeValues"
+  >,
+): Promise<AgentRecord | null> {
   try {
     const { Attributes } = await dynamoDocumentClient().send(
       new UpdateCommand({
         TableName: config.casesTable(),
-        Key: agentKey(profile.agentId),
-        UpdateExpression: `SET ${sets.join(", ")}, #createdAt = if_not_exists(#createdAt, :at), #openCases = if_not_exists(#openCases, :zero)`,
-        ConditionExpression: condition.ConditionExpression,
-        ExpressionAttributeNames: { ...names, ...condition.ExpressionAttributeNames },
-        ExpressionAttributeValues: { ...values, ...condition.ExpressionAttributeValues },
+        Key: agentKey(agentId),
+        ...update,
         ReturnValues: "ALL_NEW",
       }),
     );
@@ -290,23 +312,12 @@ export async function setOnShift(
   team: string,
   at: string,
 ): Promise<AgentRecord | null> {
-  try {
-    const { Attributes } = await dynamoDocumentClient().send(
-      new UpdateCommand({
-        TableName: config.casesTable(),
-        Key: agentKey(agentId),
-        UpdateExpression: "SET onShift = :onShift, updatedAt = :at ADD #version :one",
-        ConditionExpression: "attribute_exists(pk) AND #team = :team",
-        ExpressionAttributeNames: { "#version": "version", "#team": "team" },
-        ExpressionAttributeValues: { ":onShift": onShift, ":at": at, ":one": 1, ":team": team },
-        ReturnValues: "ALL_NEW",
-      }),
-    );
-    return toAgent(Attributes ?? {});
-  } catch (error) {
-    if (isConditionFailure(error)) return null;
-    throw error;
-  }
+  return updateAgentIf(agentId, {
+    UpdateExpression: "SET onShift = :onShift, updatedAt = :at ADD #version :one",
+    ConditionExpression: "attribute_exists(pk) AND #team = :team",
+    ExpressionAttributeNames: { "#version": "version", "#team": "team" },
+    ExpressionAttributeValues: { ":onShift": onShift, ":at": at, ":one": 1, ":team": team },
+  });
 }
 
 /**

@@ -2,6 +2,7 @@
 // chat, app and email in simplified and traditional Chinese and English).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { CATEGORIES } from "#shared/domain/case.ts";
 import { evaluate, formatReport, LabelledLine, parseLine } from "#infra/cli/classifier-eval.ts";
 
 const lines = readFileSync(new URL("./held-out.jsonl", import.meta.url), "utf8").split("\n");
@@ -16,17 +17,7 @@ describe("the held-out set", () => {
   it("covers every category in all three scripts", () => {
     expect(items.length).toBeGreaterThanOrEqual(120);
     const traditional = /[們這說還體們與現東們裡過單會氣時簽]/;
-    for (const c of [
-      "delay",
-      "damage",
-      "loss",
-      "attitude",
-      "information",
-      "price",
-      "suggestion",
-      "inquiry",
-      "other",
-    ]) {
+    for (const c of CATEGORIES) {
       const texts = items.filter((i) => i.line.expected.category === c).map((i) => i.line.text);
       expect(
         texts.some((t) => /^[\x20-\x7e’]+$/.test(t)),
