@@ -1,5 +1,6 @@
 // Fields every upstream delivery event carries (contract §1).
 import { z } from "zod";
+import { isTimeZone } from "#shared/domain/calendar-spec.ts";
 
 export const waybillNo = z
   .string()
@@ -17,6 +18,14 @@ export const customer = z.object({
     .regex(/^\+?[0-9][0-9 -]{4,30}$/, "digits, spaces, '-' and an optional leading '+'")
     .optional(),
   tier: customerTier,
+  /** IANA time zone of the customer (calls and notices keep to their daytime); default Asia/Shanghai. */
+  timeZone: z
+    .string()
+    .max(64)
+    .refine(isTimeZone, "an IANA time zone such as Asia/Shanghai")
+    .optional(),
+  /** The customer agreed to be called outside working hours about an urgent case. */
+  outOfHoursCallsAgreed: z.boolean().optional(),
 });
 
 /** Declared value of the goods, in CNY. */

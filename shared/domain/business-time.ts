@@ -162,6 +162,23 @@ export function businessMinutesBetween(from: Date, to: Date, cal: BusinessCalend
   return total / MINUTE;
 }
 
+/**
+ * The working windows from `from` on, in time order and disjoint, as instants in ms (`open`
+ * included, `close` excluded); a window already running at `from` starts at `from`. Unbounded:
+ * the caller stops reading (it throws, as the other functions do, when no working time exists).
+ */
+export function* workingWindows(
+  from: Date,
+  cal: BusinessCalendar,
+): Generator<{ readonly open: number; readonly close: number }> {
+  const c = compile(cal);
+  const t = instant(from);
+  for (const w of windows(localDayOf(t, c.timeZone) - 1, c)) {
+    if (w.close <= t) continue;
+    yield { open: Math.max(t, w.open), close: w.close };
+  }
+}
+
 /** The SLA factor of the peak period containing `at`'s local date, 1 outside any peak. */
 export function slaFactorAt(at: Date, cal: BusinessCalendar): number {
   const c = compile(cal);

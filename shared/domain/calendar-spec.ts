@@ -64,7 +64,7 @@ const localDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD")
   .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "is not a real date");
 
-const period = z.strictObject({ start: timeOfDay, end: timeOfDay });
+export const period = z.strictObject({ start: timeOfDay, end: timeOfDay });
 
 const timeZone = z.string().refine(isTimeZone, "must be an IANA time zone such as Asia/Shanghai");
 
@@ -118,7 +118,7 @@ export const calendarSpecSchema = z
     { when: (payload) => payload.issues.length === 0 },
   );
 
-function isTimeZone(zone: string): boolean {
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: zone });
     return true;

@@ -56,6 +56,10 @@ export interface CaseCustomer {
   readonly name: string | null;
   readonly phone: string | null;
   readonly tier: CustomerTier;
+  /** IANA time zone (calls and notices keep to the customer's daytime); absent: Asia/Shanghai. */
+  readonly timeZone?: string;
+  /** Agreed to be called outside working hours about an urgent case (follow-up window). */
+  readonly outOfHoursCallsAgreed?: boolean;
 }
 
 export interface CaseSla {
@@ -127,6 +131,8 @@ export interface Case {
   readonly acceptance?: CaseAcceptance | null;
   /** When the case was last resolved (set by the lifecycle; a repeat complaint looks at it). */
   readonly resolvedAt?: string | null;
+  /** How many times the case was resolved (its follow-ups are numbered by it: FU-…-1, -2). */
+  readonly resolutions?: number;
   /** The agent's resolution text of the last resolve (e.g. "delivered" when a delivery resolved it). */
   readonly resolution?: string | null;
   readonly closedAt?: string | null;
@@ -184,6 +190,16 @@ export interface CaseFacts {
   readonly lastLocation?: string;
 }
 
+/** The customer as a message or an event names them (contract §1). */
+export interface CustomerDetails {
+  readonly id: string;
+  readonly name?: string;
+  readonly phone?: string;
+  readonly tier: CustomerTier;
+  readonly timeZone?: string;
+  readonly outOfHoursCallsAgreed?: boolean;
+}
+
 /** What opens a case: everything else a new case starts with is the same for every source. */
 export interface CaseOpening {
   readonly caseId: string;
@@ -193,7 +209,7 @@ export interface CaseOpening {
   readonly channel: Channel | null;
   readonly trigger: CaseTrigger;
   readonly facts: CaseFacts;
-  readonly customer: { id: string; name?: string; phone?: string; tier: CustomerTier };
+  readonly customer: CustomerDetails;
   /** When the message or event was received (its `occurredAt` for an event). */
   readonly receivedAt: Date;
 }
@@ -216,6 +232,8 @@ export function newCase(opening: CaseOpening, now: Date, extra: Partial<Case> = 
       name: customer.name ?? null,
       phone: customer.phone ?? null,
       tier: customer.tier,
+      ...(customer.timeZone ? { timeZone: customer.timeZone } : {}),
+      ...(customer.outOfHoursCallsAgreed ? { outOfHoursCallsAgreed: true } : {}),
     },
     sla: { firstResponseDue: null, resolutionDue: null, firstRespondedAt: null, breached: false },
     acceptance: acceptanceOf(receivedAt, now),

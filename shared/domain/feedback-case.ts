@@ -6,7 +6,7 @@ import {
   type Case,
   type CaseTrigger,
   type Channel,
-  type CustomerTier,
+  type CustomerDetails,
   isOpenStatus,
   newCase,
 } from "./case.ts";
@@ -21,12 +21,7 @@ export interface CustomerMessage {
   readonly channel: Channel;
   readonly text: string;
   readonly waybillNo: string | null;
-  readonly customer: {
-    readonly id: string;
-    readonly name?: string;
-    readonly phone?: string;
-    readonly tier: CustomerTier;
-  };
+  readonly customer: CustomerDetails;
   readonly receivedAt: Date;
 }
 

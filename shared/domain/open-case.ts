@@ -1,6 +1,12 @@
 // A new case from an upstream delivery event (contract §1): which problem, which facts are kept.
 
-import { type Case, type CaseFacts, type CaseTrigger, type CustomerTier, newCase } from "./case.ts";
+import {
+  type Case,
+  type CaseFacts,
+  type CaseTrigger,
+  type CustomerDetails,
+  newCase,
+} from "./case.ts";
 import { caseIdFor } from "./case-id.ts";
 import { readText } from "./classifier/read-text.ts";
 import { categoryForEvent } from "./classify-event.ts";
@@ -10,7 +16,7 @@ export interface UpstreamDetail extends CaseFacts {
   readonly eventId: string;
   readonly waybillNo: string;
   readonly occurredAt: string;
-  readonly customer: { id: string; name?: string; phone?: string; tier: CustomerTier };
+  readonly customer: CustomerDetails;
   /** Parcel Delivered only. */
   readonly deliveredAt?: string;
 }
