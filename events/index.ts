@@ -12,6 +12,11 @@ import { caseReopened } from "./domain/case-reopened.ts";
 import { caseResolved } from "./domain/case-resolved.ts";
 import { caseResponded } from "./domain/case-responded.ts";
 import { caseWaiting } from "./domain/case-waiting.ts";
+import { followUpCancelled } from "./domain/follow-up-cancelled.ts";
+import { followUpCompleted } from "./domain/follow-up-completed.ts";
+import { followUpDue } from "./domain/follow-up-due.ts";
+import { followUpScheduled } from "./domain/follow-up-scheduled.ts";
+import { customerNoticeRequested } from "./domain/customer-notice-requested.ts";
 import { slaBreached } from "./domain/sla-breached.ts";
 import { slaWarning } from "./domain/sla-warning.ts";
 import { deliveryAttemptFailed } from "./upstream/delivery-attempt-failed.ts";
@@ -44,6 +49,7 @@ export const domainEvents = [
   slaWarning,
   slaBreached,
   agentAvailable,
+  customerNoticeRequested,
 ] as const;
 
 export const allEvents = [...upstreamEvents, ...domainEvents] as const;
@@ -62,7 +68,12 @@ export {
   caseResolved,
   caseResponded,
   caseWaiting,
+  customerNoticeRequested,
   deliveryAttemptFailed,
+  followUpCancelled,
+  followUpCompleted,
+  followUpDue,
+  followUpScheduled,
   parcelDamaged,
   parcelDelayed,
   parcelDelivered,

@@ -144,9 +144,19 @@ export const functions: readonly FunctionSpec[] = [
     name: "sweeper",
     entry: "functions/sweeper/handler.ts",
     description:
-      "Every minute: re-drives cases that stopped moving (still new minutes after they opened)",
+      "Every minute: re-drives cases that stopped moving, watches SLAs, makes follow-up calls due",
     memoryMb: 512,
     timeoutSeconds: 60,
+    tables: ["cases", "idempotency"],
+    publishes: true,
+  },
+  {
+    name: "follow-up",
+    entry: "functions/follow-up/handler.ts",
+    description:
+      "Case Resolved → the follow-up call (回访) scheduled in callable hours; its outcome → the case closed or reopened; Case Closed → a pending follow-up cancelled",
+    memoryMb: 512,
+    timeoutSeconds: 20,
     tables: ["cases", "idempotency"],
     publishes: true,
   },
@@ -173,6 +183,7 @@ export const queues: readonly QueueSpec[] = [
   { name: "intake", consumer: "intake", ...queueDefaults },
   { name: "classification", consumer: "classification", ...queueDefaults },
   { name: "assignment", consumer: "assignment", ...queueDefaults },
+  { name: "follow-up", consumer: "follow-up", ...queueDefaults },
   // One tick at a time; a tick older than the next one is worthless, so it is not kept long.
   {
     name: "sweeper",
@@ -215,12 +226,22 @@ export function rules(upstreamSource: string = DEFAULT_UPSTREAM_SOURCE): readonl
     {
       name: "case-classified-to-assignment",
       description:
-        "Every classified case is routed to a team and an agent; a reclassified case waiting in a queue is routed again; freed capacity (Agent Available) takes the team's queue",
+        "Every classified case is routed to a team and an agent; a reclassified or reopened case waiting in a queue is routed again; freed capacity (Agent Available) takes the team's queue",
       pattern: {
         source: [DOMAIN_EVENT_SOURCE],
-        "detail-type": ["Case Classified", "Case Reclassified", "Agent Available"],
+        "detail-type": ["Case Classified", "Case Reclassified", "Case Reopened", "Agent Available"],
       },
       targetQueue: "assignment",
+    },
+    {
+      name: "case-outcomes-to-follow-up",
+      description:
+        "A resolved case gets its follow-up call; a completed follow-up closes or reopens its case; a closed case cancels its pending follow-up",
+      pattern: {
+        source: [DOMAIN_EVENT_SOURCE],
+        "detail-type": ["Case Resolved", "Case Closed", "FollowUp Completed"],
+      },
+      targetQueue: "follow-up",
     },
   ];
 }
@@ -240,11 +261,16 @@ export const routes: readonly RouteSpec[] = [
   { method: "POST", path: "/v1/cases/{caseId}/merge", function: "api", auth: true },
   { method: "POST", path: "/v1/cases/{caseId}/resolve", function: "api", auth: true },
   { method: "POST", path: "/v1/cases/{caseId}/close", function: "api", auth: true },
+  { method: "GET", path: "/v1/follow-ups", function: "api", auth: true },
+  { method: "GET", path: "/v1/follow-ups/{followUpId}", function: "api", auth: true },
+  { method: "POST", path: "/v1/follow-ups/{followUpId}/outcome", function: "api", auth: true },
   { method: "GET", path: "/v1/teams", function: "api", auth: true },
   { method: "PUT", path: "/v1/teams/{teamId}", function: "api", auth: true },
   { method: "GET", path: "/v1/agents", function: "api", auth: true },
   { method: "PUT", path: "/v1/agents/{agentId}", function: "api", auth: true },
   { method: "PATCH", path: "/v1/agents/{agentId}", function: "api", auth: true },
+  { method: "GET", path: "/v1/notice-settings", function: "api", auth: true },
+  { method: "PUT", path: "/v1/notice-settings/{category}", function: "api", auth: true },
 ];
 
 export function functionSpec(name: string): FunctionSpec {

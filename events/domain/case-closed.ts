@@ -7,9 +7,9 @@ export const caseClosed = defineEvent({
   kind: "domain",
   version: 1,
   description:
-    "The case is closed for good: by a supervisor (`mergedInto` when it was merged into another case). Its open-case slot is released.",
-  producer: "api",
-  consumers: [],
+    "The case is closed for good: by a supervisor (`mergedInto` when it was merged into another case), or by the system after a satisfied follow-up (`followUpId`, actor `system`). Its open-case slot is released; a follow-up still pending for it is cancelled.",
+  producer: "api, follow-up",
+  consumers: ["follow-up"],
   schema: z.object({
     metadata,
     caseId,
@@ -18,6 +18,8 @@ export const caseClosed = defineEvent({
     team: z.string().nullable(),
     actor: z.string(),
     mergedInto: caseId.nullable(),
+    /** Closed by the system after this satisfied follow-up. */
+    followUpId: z.string().optional(),
     closedAt: isoTimestamp,
   }),
   example: {

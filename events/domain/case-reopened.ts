@@ -9,7 +9,7 @@ export const caseReopened = defineEvent({
   description:
     "A resolved case goes back to work (the customer was not satisfied at the follow-up): back to its agent when they can take it, else to the team queue; the resolution clock picks up where it stopped.",
   producer: "follow-up",
-  consumers: [],
+  consumers: ["assignment"],
   schema: z.object({
     metadata,
     caseId,

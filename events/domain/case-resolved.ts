@@ -7,9 +7,9 @@ export const caseResolved = defineEvent({
   kind: "domain",
   version: 1,
   description:
-    "The case is resolved: by its agent, a supervisor, or by a delivery (`auto: true`, an event-only delay case whose parcel arrived). Its open-case slot is released (a later event or message opens a new case, or a repeat complaint); the follow-up (回访) starts from here.",
+    "The case is resolved: by its agent, a supervisor, or by a delivery (`auto: true`, an event-only delay case whose parcel arrived). Its open-case slot is released (a later event or message opens a new case, or a repeat complaint); the follow-up (回访) starts from here: its `round` numbers the follow-up.",
   producer: "api, intake",
-  consumers: [],
+  consumers: ["follow-up"],
   schema: z.object({
     metadata,
     caseId,
@@ -22,6 +22,8 @@ export const caseResolved = defineEvent({
     actor: z.string(),
     auto: z.boolean(),
     withinSla: z.boolean(),
+    /** Which resolution of the case this is (1 = the first; a reopened case resolved again is 2). */
+    round: z.number().int().positive().optional(),
     openedAt: isoTimestamp,
     resolvedAt: isoTimestamp,
   }),
@@ -37,6 +39,7 @@ export const caseResolved = defineEvent({
     actor: "agent-claims-1",
     auto: false,
     withinSla: true,
+    round: 1,
     openedAt: "2026-11-22T03:02:01.100Z",
     resolvedAt: "2026-11-23T02:30:00.000Z",
   },

@@ -24,8 +24,10 @@ import {
 import { caseTimelineRoute } from "./routes/case-timeline.ts";
 import { correctCaseRoute } from "./routes/correct-case.ts";
 import { createCaseRoute } from "./routes/create-case.ts";
+import { getFollowUpRoute, listFollowUpsRoute, recordOutcomeRoute } from "./routes/follow-ups.ts";
 import { getCaseRoute } from "./routes/get-case.ts";
 import { listCasesRoute } from "./routes/list-cases.ts";
+import { listNoticeSettingsRoute, putNoticeSettingRoute } from "./routes/notice-settings.ts";
 import { listAgentsRoute, patchAgentRoute, putAgentRoute } from "./routes/org-agents.ts";
 import { listTeamsRoute, putTeamRoute } from "./routes/org-teams.ts";
 
@@ -46,11 +48,16 @@ export const implementations: Record<string, Implementation> = {
   "POST /v1/cases/{caseId}/merge": mergeRoute,
   "POST /v1/cases/{caseId}/resolve": resolveRoute,
   "POST /v1/cases/{caseId}/close": closeRoute,
+  "GET /v1/follow-ups": listFollowUpsRoute,
+  "GET /v1/follow-ups/{followUpId}": getFollowUpRoute,
+  "POST /v1/follow-ups/{followUpId}/outcome": recordOutcomeRoute,
   "GET /v1/teams": listTeamsRoute,
   "PUT /v1/teams/{teamId}": putTeamRoute,
   "GET /v1/agents": listAgentsRoute,
   "PUT /v1/agents/{agentId}": putAgentRoute,
   "PATCH /v1/agents/{agentId}": patchAgentRoute,
+  "GET /v1/notice-settings": listNoticeSettingsRoute,
+  "PUT /v1/notice-settings/{category}": putNoticeSettingRoute,
 };
 
 const publicRoutes: Record<string, () => Promise<HttpResult>> = {

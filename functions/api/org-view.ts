@@ -13,6 +13,7 @@ export function teamView(team: TeamRecord) {
     supervisors: team.supervisors,
     calendar: team.calendar ?? null,
     sla: team.sla ?? null,
+    followUp: team.followUp ?? null,
     escalationLevels: team.escalationLevels ?? [],
     version: team.version,
     updatedAt: team.updatedAt,

@@ -1,7 +1,8 @@
 // assignment: Case Classified → the team owning the category, then an agent, else the team queue;
-// Case Reclassified → a case still waiting in its team queue is tried again;
+// Case Reclassified → a case still waiting in its team queue is tried again; so is a reopened
+// case its agent could not take back (Case Reopened);
 // Agent Available → the team's queue is handed out to the freed capacity.
-import { agentAvailable, caseClassified, caseReclassified } from "#events/index.ts";
+import { agentAvailable, caseClassified, caseReclassified, caseReopened } from "#events/index.ts";
 import { busEventConsumer, RejectedEventError } from "#shared/adapters/bus-event-consumer.ts";
 import { describeErrors } from "#shared/adapters/validation.ts";
 import { assignCase } from "./assign-case.ts";
@@ -10,11 +11,16 @@ import { backfillTeam } from "./backfill-team.ts";
 const schemas = {
   [caseClassified.detailType]: caseClassified.schema,
   [caseReclassified.detailType]: caseReclassified.schema,
+  [caseReopened.detailType]: caseReopened.schema,
   [agentAvailable.detailType]: agentAvailable.schema,
 } as const;
 
 type Work =
-  | { readonly caseId: string; readonly reclassifiedAt: string | null }
+  | {
+      readonly caseId: string;
+      /** Set when the case is tried again (reclassified, reopened): a queued case is routed. */
+      readonly retry: { readonly why: "reclassified" | "reopened"; readonly at: string } | null;
+    }
   | {
       readonly team: string;
       readonly agentId: string;
@@ -41,17 +47,20 @@ export const handler = busEventConsumer<Work>({
         freeSlots: data.freeSlots,
         at: data.availableAt,
       };
-    const reclassifiedAt = "reclassifiedAt" in data ? data.reclassifiedAt : null;
-    return { caseId: data.caseId, reclassifiedAt };
+    if ("reclassifiedAt" in data)
+      return { caseId: data.caseId, retry: { why: "reclassified", at: data.reclassifiedAt } };
+    if ("reopenedAt" in data)
+      return { caseId: data.caseId, retry: { why: "reopened", at: data.reopenedAt } };
+    return { caseId: data.caseId, retry: null };
   },
   key: (work) =>
     "team" in work
       ? `available#${work.agentId}#${work.at}`
-      : work.reclassifiedAt
-        ? `reclassified#${work.caseId}#${work.reclassifiedAt}`
+      : work.retry
+        ? `${work.retry.why}#${work.caseId}#${work.retry.at}`
         : work.caseId,
   handle: async (work) =>
     "team" in work
       ? backfillTeam(work.team, work.freeSlots)
-      : (await assignCase(work.caseId, { retryQueued: !!work.reclassifiedAt })).summary,
+      : (await assignCase(work.caseId, { retryQueued: work.retry !== null })).summary,
 });

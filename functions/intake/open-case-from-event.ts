@@ -1,7 +1,7 @@
 // Use case: an upstream event opens a case, or attaches to the open case of the same waybill
 // and problem and merges its facts into it (case-evidence.ts: any order gives the same case).
 // A delivered parcel is kept for its waybill and joins (and may resolve) its open delay case
-// (deliveries.ts).
+// (deliveries.ts); it may be sampled for a follow-up call (sample-delivery.ts).
 // Calls flow: handler → here → domain (what case) → store → publisher.
 import { caseEventAttached } from "#events/index.ts";
 import { announceOpened } from "#shared/adapters/case-announcements.ts";
@@ -20,6 +20,8 @@ import { metrics } from "#shared/adapters/powertools.ts";
 import { type Case, isOpenStatus } from "#shared/domain/case.ts";
 import { mergeEvidence, sameEvidence } from "#shared/domain/case-evidence.ts";
 import { caseFromUpstreamEvent, type UpstreamDetail } from "#shared/domain/open-case.ts";
+import { sampleDelivery } from "./sample-delivery.ts";
+import { requestNotice } from "./request-notice.ts";
 
 export async function openCaseFromEvent(
   detailType: string,
@@ -27,7 +29,11 @@ export async function openCaseFromEvent(
 ): Promise<string> {
   if (detailType === "Parcel Delivered" && detail.deliveredAt) {
     metrics.addMetric("ParcelsDelivered", "Count", 1);
-    return deliver(detail.waybillNo, { eventId: detail.eventId, deliveredAt: detail.deliveredAt });
+    const delivered = await deliver(detail.waybillNo, {
+      eventId: detail.eventId,
+      deliveredAt: detail.deliveredAt,
+    });
+    return `${delivered}; ${await sampleDelivery(detail, detail.deliveredAt)}`;
   }
   const candidate = caseFromUpstreamEvent(detailType, detail, clock.now());
   if (!candidate) {
@@ -37,8 +43,9 @@ export async function openCaseFromEvent(
   const result = await openOrAttach(candidate);
   if (result.outcome === "opened") {
     await announceOpened(result.case);
+    const notice = await requestNotice(result.case, detailType, detail, clock.now());
     metrics.addMetric("CasesOpened", "Count", 1);
-    return `opened ${result.case.caseId}`;
+    return `opened ${result.case.caseId}${notice}`;
   }
 
   const { case: merged, changed } = await updateCase(result.case.caseId, (current) => {
@@ -56,9 +63,11 @@ export async function openCaseFromEvent(
     attachedAt: clock.nowIso(),
   });
   metrics.addMetric("EventsAttached", "Count", 1);
+  // Another problem on the case (a delay case with a failed delivery) asks for its own notice.
+  const notice = await requestNotice(merged, detailType, detail, clock.now());
   // An earlier event may have become the trigger: a delivery already known may now resolve it.
   const delivered = changed ? await deliveredAlready(merged) : "";
-  return `attached to ${merged.caseId}${changed ? " (facts merged)" : ""}${delivered}`;
+  return `attached to ${merged.caseId}${changed ? " (facts merged)" : ""}${notice}${delivered}`;
 }
 
 async function deliveredAlready(c: Case): Promise<string> {

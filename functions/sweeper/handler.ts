@@ -1,12 +1,16 @@
 // sweeper: every minute (a schedule rule, or the local runtime's clock), re-drives cases that
-// stopped moving, watches the SLA of open cases (warnings, breaches, escalations), and warns
-// (log line and metric) when a team's holiday calendar runs out soon.
+// stopped moving, watches the SLA of open cases (warnings, breaches, escalations), makes the
+// follow-up calls whose time has come due, and warns
+// (log line and metric) when a team's holiday calendar runs out soon, and releases the customer
+// notices held for the customers' quiet hours.
 // Each tick is one scheduled event; a repeated tick only finds less to do.
 import { busEventConsumer } from "#shared/adapters/bus-event-consumer.ts";
 import { clock } from "#shared/adapters/clock.ts";
 import { reportHolidayCoverage } from "#shared/adapters/holiday-coverage.ts";
 import { listTeams } from "#shared/adapters/org-store.ts";
+import { dispatchFollowUps } from "./dispatch-follow-ups.ts";
 import { redriveStalledCases } from "./redrive-stalled-cases.ts";
+import { releaseHeldNotices } from "./release-held-notices.ts";
 import { watchSla } from "./watch-sla.ts";
 
 export const handler = busEventConsumer({
@@ -21,6 +25,6 @@ export const handler = busEventConsumer({
       now,
       (await listTeams()).map((team) => team.calendar),
     );
-    return `${await redriveStalledCases(now)}; ${await watchSla(now)}`;
+    return `${await redriveStalledCases(now)}; ${await watchSla(now)}; ${await releaseHeldNotices(now)}; ${await dispatchFollowUps(now)}`;
   },
 });

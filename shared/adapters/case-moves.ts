@@ -22,6 +22,7 @@ import {
   type LifecycleAction,
   type LifecycleEventType,
   type LifecycleRefusal,
+  SYSTEM_ACTOR,
 } from "#shared/domain/case-lifecycle.ts";
 import { teamPolicy } from "#shared/domain/team-policy.ts";
 import {
@@ -64,9 +65,14 @@ export async function makeMove(
   if (!move.ok) return move;
 
   const reserved: string[] = [];
+  let refusedToQueue = false;
   for (const effect of move.effects) {
     if (effect.kind !== "reserve-capacity") continue;
     if (!(await reserveCapacity(effect.agentId, current.caseId, action.at))) {
+      if (effect.ifRefused === "queue") {
+        refusedToQueue = true;
+        continue;
+      }
       await releaseAll(reserved, current.caseId, action.at);
       return {
         ok: false,
@@ -76,20 +82,52 @@ export async function makeMove(
     }
     reserved.push(effect.agentId);
   }
+  // The agent could not take the reopened case back: it waits in the team queue instead, in
+  // the same save (the queue move's own entry and event follow the reopening's).
+  const moves = [
+    move,
+    ...(refusedToQueue ? [queueInstead(current, move.next, action, teams)] : []),
+  ];
+  const last = moves[moves.length - 1] as (typeof moves)[number];
 
   let saved: Case;
   try {
-    saved = await saveCase(move.next, current.version, current);
+    saved = await saveCase(last.next, current.version, current);
   } catch (error) {
     await releaseAll(reserved, current.caseId, action.at);
     if (error instanceof VersionConflictError)
       return { ok: false, status: 409, reason: "The case changed meanwhile", stale: true };
     throw error;
   }
-  if (move.event) await publish(EVENTS[move.event.detailType], move.event.detail as never);
-  await addTimelineEntry(saved.caseId, move.timeline);
-  for (const effect of move.effects) await carryOut(effect, saved, action.at);
+  for (const made of moves) {
+    if (made.event) await publish(EVENTS[made.event.detailType], made.event.detail as never);
+    await addTimelineEntry(saved.caseId, made.timeline);
+  }
+  for (const effect of moves.flatMap((m) => m.effects)) await carryOut(effect, saved, action.at);
   return { ok: true, case: saved };
+}
+
+/** The `queue` move on the case a move produced (its version still the one read). */
+function queueInstead(
+  current: Case,
+  moved: Case,
+  action: LifecycleAction,
+  teams: readonly Team[],
+): Extract<ReturnType<typeof applyAction>, { ok: true }> {
+  const { calendar } = teamPolicy(current.category, teams);
+  const queued = applyAction(
+    { ...moved, version: current.version },
+    {
+      type: "queue",
+      actor: SYSTEM_ACTOR,
+      at: action.at,
+      team: moved.team,
+      reason: "no-agent-available",
+    },
+    { calendar, teams },
+  );
+  if (!queued.ok) throw new Error(`Could not queue ${current.caseId}: ${queued.reason}`);
+  return { ...queued, effects: queued.effects.filter((e) => e.kind !== "reserve-capacity") };
 }
 
 async function releaseAll(agents: readonly string[], caseId: string, at: string) {

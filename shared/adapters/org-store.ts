@@ -14,6 +14,7 @@ import {
 import type { Agent, Team } from "#shared/domain/assignment.ts";
 import { calendarSpecSchema } from "#shared/domain/calendar-spec.ts";
 import { CATEGORIES } from "#shared/domain/case.ts";
+import { followUpOverridesSchema } from "#shared/domain/follow-up.ts";
 import { slaOverridesSchema } from "#shared/domain/sla.ts";
 import { dynamoDocumentClient } from "./aws-clients.ts";
 import { isConditionFailure, putIfAbsent } from "./conditional-writes.ts";
@@ -60,6 +61,7 @@ function toTeam(item: Record<string, unknown>): TeamRecord {
     supervisors: (item.supervisors as string[]) ?? [],
     ...(item.calendar ? { calendar: item.calendar as Team["calendar"] } : {}),
     ...(item.sla ? { sla: item.sla as Team["sla"] } : {}),
+    ...(item.followUp ? { followUp: item.followUp as Team["followUp"] } : {}),
     ...(levels?.length ? { escalationLevels: levels } : {}),
     version: versionOf(item),
     createdAt: stringOrNull(item.createdAt),
@@ -98,6 +100,10 @@ function assertValidTeam(team: Team): void {
   if (team.sla !== undefined) {
     const result = slaOverridesSchema.safeParse(team.sla);
     if (!result.success) problems.push(`sla: ${describeErrors(result.error)}`);
+  }
+  if (team.followUp !== undefined) {
+    const result = followUpOverridesSchema.safeParse(team.followUp);
+    if (!result.success) problems.push(`followUp: ${describeErrors(result.error)}`);
   }
   const unknown = team.categories.filter((c) => !(CATEGORIES as readonly string[]).includes(c));
   if (unknown.length) problems.push(`categories: unknown ${unknown.join(", ")}`);
@@ -173,6 +179,7 @@ export async function putTeam(
     supervisors: team.supervisors,
     ...(team.calendar ? { calendar: team.calendar } : {}),
     ...(team.sla ? { sla: team.sla } : {}),
+    ...(team.followUp ? { followUp: team.followUp } : {}),
     ...(team.escalationLevels?.length ? { escalationLevels: team.escalationLevels } : {}),
     createdAt: previous?.createdAt ?? at,
     updatedAt: at,

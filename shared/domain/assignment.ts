@@ -5,6 +5,7 @@
 // first, then oldest. Escalation contacts per level come from the team record.
 import type { CalendarSpec } from "./calendar-spec.ts";
 import type { Case, Category } from "./case.ts";
+import type { FollowUpOverrides } from "./follow-up.ts";
 import type { SlaOverrides } from "./sla.ts";
 
 export interface Team {
@@ -22,6 +23,8 @@ export interface Team {
    * service manager), `[1]` at level 3, and so on. Level 1 is always `supervisors`.
    */
   readonly escalationLevels?: readonly (readonly string[])[];
+  /** The team's follow-up (回访) rules where they differ from the defaults (follow-up.ts). */
+  readonly followUp?: FollowUpOverrides;
 }
 
 export interface Agent {

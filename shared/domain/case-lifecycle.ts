@@ -51,6 +51,7 @@ export const AUTOMATIC_ACTIONS = [
   "customer-message",
   "auto-resolve",
   "reopen",
+  "follow-up-close",
   "sla-escalate",
   "merged-into",
 ] as const;
@@ -114,6 +115,7 @@ export type LifecycleAction =
       readonly customerMessageAttached?: boolean;
     })
   | (Base<"reopen"> & { readonly reason: string; readonly followUpId?: string })
+  | (Base<"follow-up-close"> & { readonly followUpId: string })
   | (Base<"sla-escalate"> & {
       readonly level: number;
       readonly reason: "severe" | "sla-breach" | "twice-target";
@@ -171,6 +173,8 @@ export const TRANSITIONS: Readonly<
   "auto-resolve": row(["new", "queued", "assigned", "in_progress", "waiting"], "resolved"),
   // A dissatisfied (or unresolved) follow-up reopens a resolved case; a closed one stays closed.
   reopen: row(["resolved"], "reopened"),
+  // A satisfied follow-up (problem solved, score 4–5) closes the resolved case for good.
+  "follow-up-close": row(["resolved"], "closed"),
   // Severe at routing, breached, twice the target: any open case, the status stays.
   "sla-escalate": row(OPEN, "same"),
   // The system merges a duplicate: like `merge`.
@@ -621,6 +625,7 @@ function step(c: Case, action: LifecycleAction, ctx: StepContext): Step | Lifecy
           status: "resolved",
           resolvedAt: at,
           resolution,
+          resolutions: (c.resolutions ?? 0) + 1,
           sla: { ...ended.sla, breached: ended.sla.breached || late },
         },
         effects: [...releaseOf(c), ...guardReleaseOf(c)],
@@ -644,6 +649,7 @@ function step(c: Case, action: LifecycleAction, ctx: StepContext): Step | Lifecy
             actor,
             auto,
             withinSla: !late,
+            round: (c.resolutions ?? 0) + 1,
             openedAt: c.createdAt,
             resolvedAt: at,
           },
@@ -673,6 +679,26 @@ function step(c: Case, action: LifecycleAction, ctx: StepContext): Step | Lifecy
         },
       });
     }
+    case "follow-up-close":
+      return ok({
+        next: { ...c, status: "closed", closedAt: at, closeReason: "the customer is satisfied" },
+        // A resolved case gave its slot and its open-case guard back when it was resolved.
+        kind: "closed",
+        summary: "Closed: the customer confirmed the problem is solved and is satisfied",
+        data: { followUpId: action.followUpId, from: c.status },
+        event: {
+          detailType: "Case Closed",
+          detail: {
+            ...base,
+            category: c.category,
+            team: c.team,
+            actor,
+            mergedInto: null,
+            followUpId: action.followUpId,
+            closedAt: at,
+          },
+        },
+      });
     case "correct":
       return ok({
         // The correction itself is correct-case.ts's (it records and announces it).
@@ -907,6 +933,7 @@ const VERB: Record<Action, string> = {
   "customer-message": "resume",
   "auto-resolve": "auto-resolve",
   reopen: "reopen",
+  "follow-up-close": "close",
   "sla-escalate": "escalate",
   "merged-into": "merge",
 };
@@ -926,6 +953,7 @@ const PAST: Record<Action, string> = {
   "customer-message": "resumed by a customer's message",
   "auto-resolve": "resolved by a delivery",
   reopen: "reopened",
+  "follow-up-close": "closed after its follow-up",
   "sla-escalate": "escalated",
   "merged-into": "merged",
 };

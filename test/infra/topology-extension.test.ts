@@ -8,11 +8,11 @@ import { noBundling } from "./synth.ts";
 
 vi.mock("#infra/topology.ts", async (importOriginal) => {
   const original = await importOriginal<typeof Topology>();
-  const followUp: Topology.FunctionSpec = {
-    name: "follow-up",
+  const survey: Topology.FunctionSpec = {
+    name: "survey",
     // Any existing module: bundling is skipped, but NodejsFunction checks that the entry exists.
     entry: "functions/api/handler.ts",
-    description: "Follow-up test function",
+    description: "Survey test function",
     memoryMb: 256,
     timeoutSeconds: 15,
     tables: ["cases"],
@@ -20,12 +20,12 @@ vi.mock("#infra/topology.ts", async (importOriginal) => {
   };
   return {
     ...original,
-    functions: [...original.functions, followUp],
+    functions: [...original.functions, survey],
     queues: [
       ...original.queues,
       {
-        name: "follow-up",
-        consumer: "follow-up",
+        name: "survey",
+        consumer: "survey",
         batchSize: 5,
         maxBatchingWindowSeconds: 2,
         visibilityTimeoutSeconds: 90,
@@ -36,24 +36,24 @@ vi.mock("#infra/topology.ts", async (importOriginal) => {
     rules: (source?: string) => [
       ...original.rules(source),
       {
-        name: "case-resolved-to-follow-up",
+        name: "case-resolved-to-survey",
         description: "Test rule",
         pattern: { source: [original.DOMAIN_EVENT_SOURCE], "detail-type": ["Case Resolved"] },
-        targetQueue: "follow-up",
+        targetQueue: "survey",
       },
     ],
     schedules: [
       ...original.schedules,
       {
-        name: "follow-up-every-five-minutes",
+        name: "survey-every-five-minutes",
         description: "Test schedule",
         rateMinutes: 5,
-        targetQueue: "follow-up",
+        targetQueue: "survey",
       },
     ],
     routes: [
       ...original.routes,
-      { method: "POST", path: "/v1/cases/{caseId}/follow-ups", function: "api", auth: true },
+      { method: "POST", path: "/v1/cases/{caseId}/surveys", function: "api", auth: true },
       { method: "GET", path: "/version", function: "api", auth: false },
     ],
   } satisfies typeof Topology;
@@ -70,7 +70,7 @@ describe("an extended topology", () => {
 
     service.resourceCountIs("AWS::Lambda::Function", actual.functions.length + 1);
     service.hasResourceProperties("AWS::Lambda::Function", {
-      Description: "Follow-up test function",
+      Description: "Survey test function",
       Runtime: "nodejs22.x",
       MemorySize: 256,
     });
@@ -86,13 +86,13 @@ describe("an extended topology", () => {
     service.hasResourceProperties("AWS::Events::Rule", {
       EventPattern: { source: ["courier.care"], "detail-type": ["Case Resolved"] },
     });
-    const followUpQueue = stack.getLogicalId(
-      stack.queues.get("follow-up")?.queue.node.defaultChild as CfnElement,
+    const surveyQueue = stack.getLogicalId(
+      stack.queues.get("survey")?.queue.node.defaultChild as CfnElement,
     );
     service.hasResourceProperties("AWS::Events::Rule", {
       Description: "Test schedule",
       ScheduleExpression: "rate(5 minutes)",
-      Targets: [Match.objectLike({ Arn: { "Fn::GetAtt": [followUpQueue, "Arn"] } })],
+      Targets: [Match.objectLike({ Arn: { "Fn::GetAtt": [surveyQueue, "Arn"] } })],
     });
     // The new function does not publish: its role is not exempt from the bus policy's Deny.
     const roleArn = (name: string) => ({
@@ -104,10 +104,10 @@ describe("an extended topology", () => {
     const [policy] = Object.values(service.findResources("AWS::Events::EventBusPolicy"));
     const exempt: unknown = policy?.Properties.Statement.Condition.ArnNotEquals["aws:PrincipalArn"];
     expect(exempt).toHaveLength(actual.functions.filter((f) => f.publishes).length);
-    expect(exempt).not.toContainEqual(roleArn("follow-up"));
+    expect(exempt).not.toContainEqual(roleArn("survey"));
     expect(exempt).toContainEqual(roleArn("intake"));
     service.hasResourceProperties("AWS::ApiGatewayV2::Route", {
-      RouteKey: "POST /v1/cases/{caseId}/follow-ups",
+      RouteKey: "POST /v1/cases/{caseId}/surveys",
       AuthorizationType: "JWT",
     });
     service.hasResourceProperties("AWS::ApiGatewayV2::Route", {

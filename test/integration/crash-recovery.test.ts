@@ -2,63 +2,20 @@
 // stopped with SIGTERM, while events are being acknowledged; restarted on the same DATA_DIR it
 // has exactly one case per waybill and problem for every acknowledged event, none stuck in
 // `new`, and every dead letter with its reason.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterEach, describe, expect, it } from "vitest";
 import { issueToken } from "#infra/local/local-auth.ts";
 import { categoryForEvent } from "#shared/domain/classify-event.ts";
+import { drain, json, type Started, start } from "./processes.ts";
 import { type ScenarioEvent, scenario } from "./scenario.ts";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const running: ChildProcess[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
-  for (const child of running.splice(0)) child.kill("SIGKILL");
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
-
-interface Started {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly exited: Promise<number | null>;
-}
-
-/** `npm start` itself (SIGTERM goes to npm), or the node process npm execs (SIGKILL reaches it). */
-async function start(dataDir: string, via: "npm" | "node"): Promise<Started> {
-  const [command, args] =
-    via === "npm"
-      ? ["npm", ["start", "--silent"]]
-      : [process.execPath, ["--import", "tsx", "infra/local/main.ts"]];
-  const child = spawn(command as string, args as string[], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: "0", POWERTOOLS_LOG_LEVEL: "ERROR" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  running.push(child);
-  const exited = new Promise<number | null>((resolve) =>
-    child.once("exit", (code) => resolve(code)),
-  );
-  let output = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready after 30 s:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /ready on (http:\/\/\S+)/.exec(output);
-      if (ready) {
-        clearTimeout(timer);
-        resolve(ready[1] as string);
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then((code) => reject(new Error(`exited with ${code} before ready:\n${output}`)));
-  });
-  return { child, url, exited };
-}
 
 /** Valid events plus schema-invalid ones (they must end in the intake DLQ with a reason). */
 function events(tag: string): ScenarioEvent[] {
@@ -105,36 +62,6 @@ async function publishAndInterrupt(
     client.destroy();
   }
   return acknowledged;
-}
-
-async function json(url: string, init?: RequestInit & { token?: string }) {
-  const response = await fetch(url, {
-    ...init,
-    headers: init?.token ? { authorization: `Bearer ${init.token}` } : {},
-  });
-  expect(response.status).toBe(200);
-  return response.json() as Promise<any>;
-}
-
-/** Until every queue is empty: moves the clock past visibility timeouts for messages whose handler died. */
-async function drain(url: string) {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const report = (await json(`${url}/_local/queues`)) as Record<string, any>;
-    const pending = Object.values(report).reduce(
-      (sum, q) => sum + q.visible + q.inFlight + q.delayed,
-      0,
-    );
-    if (pending === 0) return report;
-    if (Date.now() > deadline) throw new Error(`still pending: ${JSON.stringify(report)}`);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    // A record left in progress by a killed handler expires after the function's timeout (20 s
-    // of real time); the message then comes back after its visibility timeout (runtime clock).
-    await fetch(`${url}/_local/clock`, {
-      method: "POST",
-      body: JSON.stringify({ advance: "PT3M" }),
-    });
-  }
 }
 
 async function checkRecovered(

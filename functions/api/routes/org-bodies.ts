@@ -7,6 +7,7 @@ import type { AgentProfile } from "#shared/adapters/org-store.ts";
 import type { Team } from "#shared/domain/assignment.ts";
 import { calendarSpecSchema } from "#shared/domain/calendar-spec.ts";
 import { CATEGORIES } from "#shared/domain/case.ts";
+import { followUpOverridesSchema } from "#shared/domain/follow-up.ts";
 import { slaOverridesSchema } from "#shared/domain/sla.ts";
 
 /** A team id: lower-case letters, digits and '-', 2–63 characters, e.g. `delivery-ops`. */
@@ -51,6 +52,8 @@ export const teamBody = z.strictObject({
     .superRefine(distinct),
   calendar: calendarSpecSchema.nullable().optional(),
   sla: slaOverridesSchema.nullable().optional(),
+  /** Follow-up (回访) rules: window, attempts, calling hours, delivery sampling. */
+  followUp: followUpOverridesSchema.nullable().optional(),
   /** Who is told at escalation level 2, 3, … (level 1 is the team's supervisors). */
   escalationLevels: z
     .array(
@@ -102,6 +105,7 @@ export function teamOf(id: string, body: TeamBody): Team {
     supervisors: body.supervisors,
     ...(body.calendar ? { calendar: body.calendar } : {}),
     ...(body.sla ? { sla: body.sla } : {}),
+    ...(body.followUp ? { followUp: body.followUp } : {}),
     ...(levels.length ? { escalationLevels: levels } : {}),
   };
 }

@@ -126,6 +126,8 @@ function actionOf(type: Action, actor: Actor, at = NOW): LifecycleAction {
       return { ...base, type, eventId: "evt-delivered", deliveredAt: NOW };
     case "reopen":
       return { ...base, type, reason: "not satisfied", followUpId: "FU-1" };
+    case "follow-up-close":
+      return { ...base, type, followUpId: "FU-1" };
     case "sla-escalate":
       return { ...base, type, level: 1, reason: "sla-breach" };
   }
@@ -170,6 +172,7 @@ const EXPECTED: Record<Action, Partial<Record<CaseStatus, CaseStatus | "=">>> = 
   "customer-message": { waiting: "in_progress" },
   "auto-resolve": every(["new", "queued", "assigned", "in_progress", "waiting"], "resolved"),
   reopen: { resolved: "reopened" },
+  "follow-up-close": { resolved: "closed" },
   "sla-escalate": every(OPEN_STATUSES, "="),
   "merged-into": every(OPEN_STATUSES, "closed"),
 };
@@ -189,6 +192,7 @@ const RECORDED: Record<Action, { kind: string; event: string | null }> = {
   "customer-message": { kind: "resumed", event: null },
   "auto-resolve": { kind: "resolved", event: "Case Resolved" },
   reopen: { kind: "reopened", event: "Case Reopened" },
+  "follow-up-close": { kind: "closed", event: "Case Closed" },
   "sla-escalate": { kind: "escalated", event: "Case Escalated" },
   "merged-into": { kind: "merged", event: "Case Closed" },
 };

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { defineEvent } from "../define.ts";
+import { isoTimestamp, metadata } from "./common.ts";
+import { followUpSubject } from "./follow-up-common.ts";
+
+export const followUpDue = defineEvent({
+  detailType: "FollowUp Due",
+  kind: "domain",
+  version: 1,
+  description:
+    "A follow-up call is due now (the sweep found its time come, within a minute): it appears in its agent's (or the team pool's) list of due follow-ups. At least once: consumers dedupe by followUpId and attempt.",
+  producer: "sweeper",
+  consumers: [],
+  schema: z.object({
+    metadata,
+    ...followUpSubject,
+    attempt: z.number().int().positive(),
+    dueAt: isoTimestamp,
+    windowEndsAt: isoTimestamp,
+    becameDueAt: isoTimestamp,
+  }),
+  example: {
+    metadata: { version: 1, publishedAt: "2026-11-23T03:30:20.120Z" },
+    followUpId: "FU-7K2M9Q4R1T8B-1",
+    kind: "case",
+    caseId: "CS-7K2M9Q4R1T8B",
+    waybillNo: "SF1234567891",
+    round: 1,
+    team: "claims",
+    assignee: "agent-claims-1",
+    category: "damage",
+    channel: null,
+    customerTier: "regular",
+    attempt: 1,
+    dueAt: "2026-11-23T03:30:00.000Z",
+    windowEndsAt: "2026-11-26T02:30:00.000Z",
+    becameDueAt: "2026-11-23T03:30:20.000Z",
+  },
+});

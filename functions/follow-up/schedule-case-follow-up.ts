@@ -1,0 +1,59 @@
+// Use case: a resolved case gets its follow-up call, due in callable hours (the team's working
+// hours ∩ the customer's calling hours) within the window, called by the case's agent (or the
+// team's pool when nobody was assigned). Every time comes from the resolution, so a replayed
+// event schedules the same call; the follow-up's id (case and round) makes it once.
+import type { caseResolved } from "#events/index.ts";
+import { getCase } from "#shared/adapters/case-store.ts";
+import { clock } from "#shared/adapters/clock.ts";
+import { getFollowUp, saveFollowUp } from "#shared/adapters/follow-up-store.ts";
+import { startFollowUp } from "#shared/adapters/follow-ups.ts";
+import { listTeams } from "#shared/adapters/org-store.ts";
+import { caseFollowUpId, deliveryFollowUpId, scheduleFollowUp } from "#shared/domain/follow-up.ts";
+import { policyOf } from "#shared/domain/team-policy.ts";
+import { cancel } from "./cancel-follow-up.ts";
+
+type Resolved = typeof caseResolved.schema._output;
+
+export async function scheduleCaseFollowUp(resolved: Resolved): Promise<string> {
+  const c = await getCase(resolved.caseId);
+  if (!c) throw new Error(`Case ${resolved.caseId} not found (yet); retrying`);
+  const round = resolved.round ?? c.resolutions ?? 1;
+  const teams = await listTeams();
+  const team =
+    teams.find((t) => t.teamId === resolved.team) ?? teams.find((t) => t.teamId === c.team);
+  const policy = policyOf(team);
+  const fu = scheduleFollowUp(
+    {
+      followUpId: caseFollowUpId(c.caseId, round),
+      kind: "case",
+      caseId: c.caseId,
+      waybillNo: c.waybillNo,
+      round,
+      team: resolved.team,
+      assignee: resolved.assignee,
+      customer: c.customer,
+      category: resolved.category,
+      channel: resolved.channel,
+      priority: c.priority,
+      triggeredAt: resolved.resolvedAt,
+    },
+    policy.calendar,
+    policy.followUp,
+    clock.now(),
+  );
+  const started = await startFollowUp(fu);
+  // The case's follow-up takes the place of a sampled delivery's call about the same waybill.
+  const superseded = c.waybillNo ? await supersedeDeliverySample(c.waybillNo, fu.followUpId) : "";
+  return started + superseded;
+}
+
+async function supersedeDeliverySample(waybillNo: string, by: string): Promise<string> {
+  const sample = await getFollowUp(deliveryFollowUpId(waybillNo));
+  if (!sample || (sample.status !== "scheduled" && sample.status !== "due")) return "";
+  await cancel(
+    sample,
+    `the follow-up ${by} of a case about the waybill takes its place`,
+    saveFollowUp,
+  );
+  return `; ${sample.followUpId} cancelled`;
+}

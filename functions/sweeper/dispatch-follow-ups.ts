@@ -1,0 +1,70 @@
+// Use case: follow-up calls whose time has come become `due` (within a minute: the sweep runs
+// every minute), found through their index by due time (never a Scan). FollowUp Due is
+// published before the follow-up is saved (a crash in between repeats the event, never loses
+// it; consumers dedupe by followUpId and attempt); the save is conditional on the version, so
+// two sweeps make it due once.
+//
+// Why an indexed sweep and not one EventBridge Scheduler schedule per call: at 600,000 cases a
+// day about 18 million one-off schedules a month (plus the retries) would cost some 18 USD a
+// month in schedule invocations and need a create and a delete call each, against a default
+// quota of 1 million schedules per account; a retry or a cancellation would have to update or
+// delete a schedule; and the local runtime would have to emulate Scheduler. The sweep costs one
+// Query per minute (plus one write per call, which the schedule would cost too), reuses the
+// sweeper that already runs every minute, and behaves the same in both runtimes.
+import { followUpDue } from "#events/index.ts";
+import { publish } from "#shared/adapters/event-publisher.ts";
+import {
+  dueFollowUps,
+  FollowUpConflictError,
+  saveFollowUp,
+} from "#shared/adapters/follow-up-store.ts";
+import { followUpEntry, subjectOf } from "#shared/adapters/follow-ups.ts";
+import { metrics } from "#shared/adapters/powertools.ts";
+import { type FollowUp, markDue } from "#shared/domain/follow-up.ts";
+
+const PER_PAGE = 100;
+/** Of the sweeper's 60 s: what is left waits for the next minute, the most overdue first. */
+const TIME_BUDGET_MS = 15_000;
+
+export async function dispatchFollowUps(now: Date): Promise<string> {
+  const started = Date.now();
+  const seen = new Set<string>();
+  let made = 0;
+  for (;;) {
+    const page = (await dueFollowUps(now, PER_PAGE)).filter((fu) => !seen.has(fu.followUpId));
+    for (const fu of page) {
+      seen.add(fu.followUpId);
+      if (await makeDue(fu, now)) made++;
+    }
+    if (page.length === 0 || Date.now() - started > TIME_BUDGET_MS) break;
+  }
+  if (made) metrics.addMetric("FollowUpsDue", "Count", made);
+  return `${made} follow-ups due`;
+}
+
+async function makeDue(fu: FollowUp, now: Date): Promise<boolean> {
+  const due = markDue(fu, now);
+  if (!due) return false;
+  const at = now.toISOString();
+  await publish(followUpDue, {
+    ...subjectOf(fu),
+    attempt: fu.attempts + 1,
+    dueAt: fu.dueAt,
+    windowEndsAt: fu.windowEndsAt,
+    becameDueAt: at,
+  });
+  try {
+    await saveFollowUp(due, fu.version);
+  } catch (error) {
+    if (error instanceof FollowUpConflictError) return false; // changed meanwhile: next tick
+    throw error;
+  }
+  await followUpEntry(fu, {
+    at,
+    key: `follow-up#${fu.followUpId}#due#${fu.attempts + 1}`,
+    kind: "follow-up-due",
+    summary: `Follow-up call due now (call ${fu.attempts + 1} of ${fu.maxAttempts})`,
+    data: { followUpId: fu.followUpId, attempt: fu.attempts + 1, dueAt: fu.dueAt },
+  });
+  return true;
+}

@@ -1,0 +1,176 @@
+// Follow-ups (回访) in the `cases` table: one item each, written conditionally on its version.
+// Its index entries serve the three ways it is read (infra/data-model.md):
+// - gsi1 `FUAGENT#<agent>` (or `FUPOOL#<team>` for the team's pool), by status then due time:
+//   an agent's own list, most overdue first;
+// - gsi2 `FUTEAM#<team>`, by status then due time: a supervisor's list of the team;
+// - gsi4 `FOLLOWUPS#<status>`, by due time: the sweep reads `FOLLOWUPS#scheduled` up to now
+//   (what is due, never a Scan), and admins list everything of a status.
+import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { FollowUp, FollowUpStatus } from "#shared/domain/follow-up.ts";
+import { dynamoDocumentClient } from "./aws-clients.ts";
+import { isConditionFailure, putIfAbsent } from "./conditional-writes.ts";
+import { config } from "./config.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+
+export class FollowUpConflictError extends Error {
+  constructor(followUpId: string, expected: number) {
+    super(`Follow-up ${followUpId} changed since version ${expected}`);
+    this.name = "FollowUpConflictError";
+  }
+}
+
+const key = (followUpId: string) => ({ pk: `FOLLOWUP#${followUpId}`, sk: "FOLLOWUP" });
+
+const ownerPartition = (fu: Pick<FollowUp, "assignee" | "team">) =>
+  fu.assignee ? `FUAGENT#${fu.assignee}` : `FUPOOL#${fu.team ?? "none"}`;
+
+function item(fu: FollowUp): Record<string, unknown> {
+  const order = `${fu.status}#${fu.dueAt}#${fu.followUpId}`;
+  return {
+    ...key(fu.followUpId),
+    type: "follow-up",
+    ...fu,
+    gsi1pk: ownerPartition(fu),
+    gsi1sk: order,
+    ...(fu.team ? { gsi2pk: `FUTEAM#${fu.team}`, gsi2sk: order } : {}),
+    gsi4pk: `FOLLOWUPS#${fu.status}`,
+    gsi4sk: `${fu.dueAt}#${fu.followUpId}`,
+  };
+}
+
+const STORAGE_KEYS = new Set([
+  "pk",
+  "sk",
+  "type",
+  ...["gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi4pk", "gsi4sk"],
+]);
+
+function toFollowUp(raw: Record<string, unknown>): FollowUp {
+  const fu: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) if (!STORAGE_KEYS.has(k)) fu[k] = v;
+  return fu as unknown as FollowUp;
+}
+
+/** Creates the follow-up unless it exists (its id is deterministic): false when it did. */
+export function createFollowUp(fu: FollowUp): Promise<boolean> {
+  return putIfAbsent(config.casesTable(), item(fu));
+}
+
+export async function getFollowUp(followUpId: string): Promise<FollowUp | undefined> {
+  const { Item } = await dynamoDocumentClient().send(
+    new GetCommand({ TableName: config.casesTable(), Key: key(followUpId), ConsistentRead: true }),
+  );
+  return Item ? toFollowUp(Item) : undefined;
+}
+
+/** Replaces the follow-up with `next` if it is still at `expectedVersion`. */
+export async function saveFollowUp(next: FollowUp, expectedVersion: number): Promise<FollowUp> {
+  const saved: FollowUp = { ...next, version: expectedVersion + 1 };
+  try {
+    await dynamoDocumentClient().send(
+      new PutCommand({
+        TableName: config.casesTable(),
+        Item: item(saved),
+        ConditionExpression: "#version = :expected",
+        ExpressionAttributeNames: { "#version": "version" },
+        ExpressionAttributeValues: { ":expected": expectedVersion },
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error))
+      throw new FollowUpConflictError(next.followUpId, expectedVersion);
+    throw error;
+  }
+  return saved;
+}
+
+/** Scheduled follow-ups whose call is due at `now`, the most overdue first. */
+export async function dueFollowUps(now: Date, limit: number): Promise<FollowUp[]> {
+  const { Items } = await dynamoDocumentClient().send(
+    new QueryCommand({
+      TableName: config.casesTable(),
+      IndexName: "gsi4",
+      KeyConditionExpression: "gsi4pk = :pk AND gsi4sk < :due",
+      ExpressionAttributeValues: { ":pk": "FOLLOWUPS#scheduled", ":due": `${now.toISOString()}~` },
+      Limit: limit,
+    }),
+  );
+  return (Items ?? []).map(toFollowUp);
+}
+
+export interface FollowUpQuery {
+  readonly status?: FollowUpStatus;
+  /** An agent's own follow-ups. */
+  readonly assignee?: string;
+  /** With `pool: true`, the team's pool; else every follow-up of the team. */
+  readonly team?: string;
+  readonly pool?: boolean;
+}
+
+export interface FollowUpPage {
+  readonly items: FollowUp[];
+  readonly nextCursor: string | null;
+}
+
+/**
+ * One page of follow-ups, most overdue first within a status (status order when none is
+ * given): an agent's (gsi1), a team's pool (gsi1) or whole team (gsi2); without either, one
+ * status across all teams (gsi4; `status` is then required).
+ */
+export async function listFollowUps(
+  query: FollowUpQuery,
+  limit: number,
+  cursor?: string,
+): Promise<FollowUpPage> {
+  const plan = planOf(query);
+  const start = cursor ? decodeCursor(cursor) : undefined;
+  if (start && start.index !== plan.index) throw new RangeError("The cursor is for another query");
+  const { Items, LastEvaluatedKey } = await dynamoDocumentClient().send(
+    new QueryCommand({
+      TableName: config.casesTable(),
+      IndexName: plan.index,
+      KeyConditionExpression: plan.condition,
+      ExpressionAttributeValues: plan.values,
+      Limit: limit,
+      ...(start ? { ExclusiveStartKey: start.key } : {}),
+    }),
+  );
+  return {
+    items: (Items ?? []).map(toFollowUp),
+    nextCursor: LastEvaluatedKey
+      ? encodeCursor({
+          index: plan.index,
+          key: Object.fromEntries(Object.entries(LastEvaluatedKey).map(([k, v]) => [k, String(v)])),
+        })
+      : null,
+  };
+}
+
+function planOf(query: FollowUpQuery): {
+  index: "gsi1" | "gsi2" | "gsi4";
+  condition: string;
+  values: Record<string, string>;
+} {
+  const prefix: Record<string, string> = query.status ? { ":status": `${query.status}#` } : {};
+  const sortCondition = query.status ? " AND begins_with(#sk, :status)" : "";
+  if (query.assignee || (query.team && query.pool)) {
+    const pk = query.assignee ? `FUAGENT#${query.assignee}` : `FUPOOL#${query.team}`;
+    return {
+      index: "gsi1",
+      condition: `gsi1pk = :pk${sortCondition.replace("#sk", "gsi1sk")}`,
+      values: { ":pk": pk, ...prefix },
+    };
+  }
+  if (query.team)
+    return {
+      index: "gsi2",
+      condition: `gsi2pk = :pk${sortCondition.replace("#sk", "gsi2sk")}`,
+      values: { ":pk": `FUTEAM#${query.team}`, ...prefix },
+    };
+  if (!query.status) throw new RangeError("Name a status, a team or an assignee");
+  return {
+    index: "gsi4",
+    condition: "gsi4pk = :pk",
+    values: { ":pk": `FOLLOWUPS#${query.status}` },
+  };
+}
