@@ -1,13 +1,15 @@
-// sweeper: every minute (a schedule rule, or the local runtime's clock), re-drives cases that
-// stopped moving, watches the SLA of open cases (warnings, breaches, escalations), makes the
-// follow-up calls whose time has come due, and warns
-// (log line and metric) when a team's holiday calendar runs out soon, and releases the customer
-// notices held for the customers' quiet hours.
+// sweeper: every minute (a schedule rule, or the local runtime's clock):
+// - re-drives cases that stopped moving;
+// - watches the SLA of open cases (warnings, breaches, escalations);
+// - releases the customer notices held for the customers' quiet hours;
+// - announces follow-up steps whose writer died, and makes the follow-up calls due;
+// - warns (log line and metric) when a team's holiday calendar runs out soon.
 // Each tick is one scheduled event; a repeated tick only finds less to do.
 import { busEventConsumer } from "#shared/adapters/bus-event-consumer.ts";
 import { clock } from "#shared/adapters/clock.ts";
 import { reportHolidayCoverage } from "#shared/adapters/holiday-coverage.ts";
 import { listTeams } from "#shared/adapters/org-store.ts";
+import { announceFollowUps } from "./announce-follow-ups.ts";
 import { dispatchFollowUps } from "./dispatch-follow-ups.ts";
 import { redriveStalledCases } from "./redrive-stalled-cases.ts";
 import { releaseHeldNotices } from "./release-held-notices.ts";
@@ -25,6 +27,13 @@ export const handler = busEventConsumer({
       now,
       (await listTeams()).map((team) => team.calendar),
     );
-    return `${await redriveStalledCases(now)}; ${await watchSla(now)}; ${await releaseHeldNotices(now)}; ${await dispatchFollowUps(now)}`;
+    const done = [
+      await redriveStalledCases(now),
+      await watchSla(now),
+      await releaseHeldNotices(now),
+      await announceFollowUps(now),
+      await dispatchFollowUps(now),
+    ];
+    return done.join("; ");
   },
 });

@@ -4,9 +4,12 @@
 //   an agent's own list, most overdue first;
 // - gsi2 `FUTEAM#<team>`, by status then due time: a supervisor's list of the team;
 // - gsi4 `FOLLOWUPS#<status>`, by due time: the sweep reads `FOLLOWUPS#scheduled` up to now
-//   (what is due, never a Scan), and admins list everything of a status.
-import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { FollowUp, FollowUpStatus } from "#shared/domain/follow-up.ts";
+//   (what is due, never a Scan), and admins list everything of a status;
+// - gsi3 `FUOUTBOX` (sparse), by when to look: a step saved whose event is not published yet (an
+//   outcome's FollowUp Completed, the next call's FollowUp Scheduled). The writer publishes, then
+//   clears it; the sweep publishes what a crash left there.
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { FollowUp, FollowUpStatus, OutcomeResult } from "#shared/domain/follow-up.ts";
 import { dynamoDocumentClient } from "./aws-clients.ts";
 import { isConditionFailure, putIfAbsent } from "./conditional-writes.ts";
 import { config } from "./config.ts";
@@ -24,12 +27,23 @@ const key = (followUpId: string) => ({ pk: `FOLLOWUP#${followUpId}`, sk: "FOLLOW
 const ownerPartition = (fu: Pick<FollowUp, "assignee" | "team">) =>
   fu.assignee ? `FUAGENT#${fu.assignee}` : `FUPOOL#${fu.team ?? "none"}`;
 
-function item(fu: FollowUp): Record<string, unknown> {
+/** A step of a follow-up saved and still to be announced (its event, its timeline entry). */
+export interface PendingAnnouncement {
+  readonly result: OutcomeResult;
+  readonly at: string;
+}
+
+/** How long the writer has to announce a step before the sweep does it instead. */
+export const ANNOUNCE_GRACE_MS = 2 * 60_000;
+
+function item(fu: FollowUp, outbox?: PendingAnnouncement): Record<string, unknown> {
   const order = `${fu.status}#${fu.dueAt}#${fu.followUpId}`;
+  const lookAt = outbox && new Date(Date.parse(outbox.at) + ANNOUNCE_GRACE_MS).toISOString();
   return {
     ...key(fu.followUpId),
     type: "follow-up",
     ...fu,
+    ...(outbox ? { outbox, gsi3pk: OUTBOX, gsi3sk: `${lookAt}#${fu.followUpId}` } : {}),
     gsi1pk: ownerPartition(fu),
     gsi1sk: order,
     ...(fu.team ? { gsi2pk: `FUTEAM#${fu.team}`, gsi2sk: order } : {}),
@@ -42,8 +56,11 @@ const STORAGE_KEYS = new Set([
   "pk",
   "sk",
   "type",
-  ...["gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi4pk", "gsi4sk"],
+  "outbox",
+  ...["gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk"],
 ]);
+
+const OUTBOX = "FUOUTBOX";
 
 function toFollowUp(raw: Record<string, unknown>): FollowUp {
   const fu: Record<string, unknown> = {};
@@ -63,14 +80,21 @@ export async function getFollowUp(followUpId: string): Promise<FollowUp | undefi
   return Item ? toFollowUp(Item) : undefined;
 }
 
-/** Replaces the follow-up with `next` if it is still at `expectedVersion`. */
-export async function saveFollowUp(next: FollowUp, expectedVersion: number): Promise<FollowUp> {
+/**
+ * Replaces the follow-up with `next` if it is still at `expectedVersion`; with `outbox`, the step
+ * is kept as still to be announced until `clearOutbox`.
+ */
+export async function saveFollowUp(
+  next: FollowUp,
+  expectedVersion: number,
+  outbox?: PendingAnnouncement,
+): Promise<FollowUp> {
   const saved: FollowUp = { ...next, version: expectedVersion + 1 };
   try {
     await dynamoDocumentClient().send(
       new PutCommand({
         TableName: config.casesTable(),
-        Item: item(saved),
+        Item: item(saved, outbox),
         ConditionExpression: "#version = :expected",
         ExpressionAttributeNames: { "#version": "version" },
         ExpressionAttributeValues: { ":expected": expectedVersion },
@@ -82,6 +106,44 @@ export async function saveFollowUp(next: FollowUp, expectedVersion: number): Pro
     throw error;
   }
   return saved;
+}
+
+/** The step of version `version` is announced (a later version keeps its own outbox). */
+export async function clearOutbox(followUpId: string, version: number): Promise<void> {
+  try {
+    await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: config.casesTable(),
+        Key: key(followUpId),
+        UpdateExpression: "REMOVE outbox, gsi3pk, gsi3sk",
+        ConditionExpression: "#version = :v AND attribute_exists(outbox)",
+        ExpressionAttributeNames: { "#version": "version" },
+        ExpressionAttributeValues: { ":v": version },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/** Steps saved but not announced within the grace period (their writer died), oldest first. */
+export async function unannouncedFollowUps(
+  now: Date,
+  limit: number,
+): Promise<{ followUp: FollowUp; outbox: PendingAnnouncement }[]> {
+  const { Items } = await dynamoDocumentClient().send(
+    new QueryCommand({
+      TableName: config.casesTable(),
+      IndexName: "gsi3",
+      KeyConditionExpression: "gsi3pk = :pk AND gsi3sk < :due",
+      ExpressionAttributeValues: { ":pk": OUTBOX, ":due": `${now.toISOString()}~` },
+      Limit: limit,
+    }),
+  );
+  return (Items ?? []).map((raw) => ({
+    followUp: toFollowUp(raw),
+    outbox: raw.outbox as PendingAnnouncement,
+  }));
 }
 
 /** Scheduled follow-ups whose call is due at `now`, the most overdue first. */

@@ -1,7 +1,12 @@
 // What every follow-up step shares: the subject fields of its events, starting a follow-up
 // (created once by its deterministic id, then announced), and its entries on the case timeline.
-import { followUpScheduled } from "#events/index.ts";
-import type { FollowUp } from "#shared/domain/follow-up.ts";
+import { followUpCompleted, followUpScheduled } from "#events/index.ts";
+import {
+  type FollowUp,
+  hoursToOutcome,
+  type OutcomeResult,
+  withinWindow,
+} from "#shared/domain/follow-up.ts";
 import { addTimelineEntry } from "./case-store.ts";
 import { publish } from "./event-publisher.ts";
 import { createFollowUp, getFollowUp } from "./follow-up-store.ts";
@@ -75,3 +80,58 @@ export function followUpEntry(
   if (!fu.caseId) return Promise.resolve(false);
   return addTimelineEntry(fu.caseId, entry);
 }
+
+/**
+ * Announces a recorded outcome: the next call's FollowUp Scheduled, or FollowUp Completed with
+ * what the KPIs need, and its timeline entry (each safe to repeat: consumers dedupe by id).
+ */
+export async function announceStep(fu: FollowUp, result: OutcomeResult, at: string): Promise<void> {
+  if (result === "retry") {
+    await announceScheduled(fu, at);
+    return;
+  }
+  const outcome = fu.outcome ?? { reached: false };
+  await publish(followUpCompleted, {
+    ...subjectOf(fu),
+    status: fu.status === "unreachable" ? "unreachable" : "done",
+    result,
+    reached: outcome.reached,
+    satisfaction: outcome.satisfaction ?? null,
+    nps: outcome.nps ?? null,
+    resolved: outcome.resolved ?? null,
+    suggestionAdopted: outcome.suggestionAdopted ?? null,
+    attempts: fu.attempts,
+    firstFollowUp: fu.round <= 1,
+    withinWindow: withinWindow(fu, at),
+    hoursFromTrigger: hoursToOutcome(fu, at),
+    triggeredAt: fu.triggeredAt,
+    completedBy: fu.completedBy ?? "system",
+    completedAt: at,
+  });
+  await followUpEntry(fu, {
+    at,
+    key: `follow-up#${fu.followUpId}#completed`,
+    kind: "follow-up-completed",
+    actor: fu.completedBy ?? "system",
+    summary: SUMMARY[result](fu),
+    data: {
+      followUpId: fu.followUpId,
+      result,
+      attempts: fu.attempts,
+      satisfaction: outcome.satisfaction ?? null,
+      nps: outcome.nps ?? null,
+      resolved: outcome.resolved ?? null,
+      ...(outcome.comment ? { comment: outcome.comment } : {}),
+    },
+  });
+}
+
+const SUMMARY: Record<Exclude<OutcomeResult, "retry">, (fu: FollowUp) => string> = {
+  unreachable: (fu) => `Follow-up: customer unreachable after ${fu.attempts} calls`,
+  satisfied: (fu) =>
+    `Follow-up: the customer confirms the problem is solved${fu.outcome?.satisfaction ? ` (satisfaction ${fu.outcome.satisfaction}/5)` : ""}`,
+  dissatisfied: (fu) =>
+    fu.outcome?.resolved === false
+      ? "Follow-up: the customer says the problem is not solved"
+      : `Follow-up: the customer is not satisfied (satisfaction ${fu.outcome?.satisfaction}/5)`,
+};

@@ -7,10 +7,26 @@
 import "./quiet.ts";
 import { beforeAll, describe, expect, it } from "vitest";
 import { damaged, newWaybill, useLocalSystem } from "./local-system.ts";
+import type { BusEventRecord } from "#infra/local/bus.ts";
+import { getFollowUp, saveFollowUp } from "#shared/adapters/follow-up-store.ts";
 import { calendarOf } from "#shared/domain/calendar-spec.ts";
 import { callingTime, DEFAULT_FOLLOW_UP_POLICY, isCallable } from "#shared/domain/follow-up.ts";
 
-const local = useLocalSystem();
+// The bus tells its fault-injection hook about every accepted event: here it only listens.
+const published: BusEventRecord[] = [];
+const local = useLocalSystem({
+  loseEvent: (event) => {
+    published.push(event);
+    return false;
+  },
+});
+
+/** The details of the domain events of a type published so far about a case. */
+const eventsOf = (detailType: string, caseId: string) =>
+  published
+    .filter((e) => e["detail-type"] === detailType)
+    .map((e) => e.detail as Record<string, any>)
+    .filter((d) => d.caseId === caseId);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -90,7 +106,13 @@ async function openClaimsCase(customer: Record<string, unknown> = {}) {
       detailType: "Parcel Damaged",
       detail: damaged(waybillNo, {
         occurredAt: (await now()).toISOString(),
-        customer: { id: `cust-${waybillNo}`, tier: "regular", ...customer },
+        customer: {
+          id: `cust-${waybillNo}`,
+          name: "Han Meimei",
+          phone: "13987654321",
+          tier: "regular",
+          ...customer,
+        },
       }),
     },
   ]);
@@ -223,6 +245,45 @@ describe("the follow-up loop", () => {
     const kinds = await timelineKinds(c.caseId);
     expect(kinds.filter((k) => k === "follow-up-completed")).toHaveLength(2);
     expect(kinds).toContain("closed");
+
+    // Every step was announced once, with what the KPIs need, and never the customer's contact.
+    expect(eventsOf("FollowUp Scheduled", c.caseId).map((d) => [d.round, d.attempt])).toEqual([
+      [1, 1],
+      [2, 1],
+    ]);
+    expect(eventsOf("FollowUp Due", c.caseId).map((d) => d.followUpId)).toEqual([
+      scheduled.followUpId,
+      second.followUpId,
+    ]);
+    expect(eventsOf("FollowUp Completed", c.caseId)).toEqual([
+      expect.objectContaining({
+        followUpId: scheduled.followUpId,
+        result: "dissatisfied",
+        satisfaction: 2,
+        nps: 3,
+        resolved: true,
+        firstFollowUp: true,
+        withinWindow: true,
+        team: "claims",
+        assignee: agent,
+        category: "damage",
+      }),
+      expect.objectContaining({
+        followUpId: second.followUpId,
+        result: "satisfied",
+        satisfaction: 5,
+        firstFollowUp: false,
+      }),
+    ]);
+    expect(eventsOf("Case Reopened", c.caseId)).toEqual([
+      expect.objectContaining({ followUpId: scheduled.followUpId, actor: "system" }),
+    ]);
+    expect(eventsOf("Case Closed", c.caseId)).toEqual([
+      expect.objectContaining({ followUpId: second.followUpId, actor: "system" }),
+    ]);
+    expect(eventsOf("Case Resolved", c.caseId).map((d) => d.round)).toEqual([1, 2]);
+    const followUpEvents = published.filter((e) => e["detail-type"].startsWith("FollowUp"));
+    expect(JSON.stringify(followUpEvents)).not.toMatch(/Han Meimei|13987654321/);
   });
 
   it("reopens to the team when its agent can't take the case back, and another agent gets it", async () => {
@@ -369,6 +430,44 @@ describe("refused outcomes change nothing", () => {
       await token(other, "agents"),
     );
     expect(read.status).toBe(403);
+  });
+});
+
+describe("an outcome saved by an API that died before announcing it", () => {
+  it("is announced by the sweep: the case closes, the event goes out once", async () => {
+    const c = await openClaimsCase();
+    await resolve(c.caseId, c.assignee);
+    const [scheduled] = (await followUpsOf(c.assignee, "scheduled")).filter(
+      (f: { caseId: string }) => f.caseId === c.caseId,
+    );
+    await advanceTo(new Date(Date.parse(scheduled.dueAt) + 30_000));
+    const due = await getFollowUp(scheduled.followUpId);
+    if (!due) throw new Error("no follow-up");
+    // What POST …/outcome saves before it publishes; then the process "dies".
+    const at = (await now()).toISOString();
+    await saveFollowUp(
+      {
+        ...due,
+        status: "done",
+        attempts: 1,
+        outcome: { reached: true, satisfaction: 5, resolved: true },
+        completedAt: at,
+        completedBy: c.assignee,
+        updatedAt: at,
+      },
+      due.version,
+      { result: "satisfied", at },
+    );
+    await local.system.advance("PT1M");
+    await local.system.runtime.idle();
+    expect(await readCase(c.caseId)).toMatchObject({ status: "resolved" }); // within the grace
+    await local.system.advance("PT2M");
+    await local.system.runtime.idle();
+    expect(await readCase(c.caseId)).toMatchObject({ status: "closed" });
+    await local.system.advance("PT5M");
+    await local.system.runtime.idle();
+    expect(eventsOf("FollowUp Completed", c.caseId)).toHaveLength(1);
+    expect(await timelineKinds(c.caseId)).toContain("follow-up-completed");
   });
 });
 

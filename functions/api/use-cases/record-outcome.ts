@@ -4,20 +4,21 @@
 // on its version: the next call scheduled (not reached, calls left), or ended — `unreachable`,
 // or `done` — and FollowUp Completed announced; the follow-up consumer then closes or reopens
 // the case (functions/follow-up/settle-case.ts), with the message queue's retries behind it.
-import { followUpCompleted } from "#events/index.ts";
+// The step is saved with its announcement pending (an outbox on the item), so a crash before
+// the event is out leaves it to the sweep (functions/sweeper/announce-follow-ups.ts).
 import { clock } from "#shared/adapters/clock.ts";
-import { publish } from "#shared/adapters/event-publisher.ts";
-import { FollowUpConflictError, saveFollowUp } from "#shared/adapters/follow-up-store.ts";
-import { announceScheduled, followUpEntry, subjectOf } from "#shared/adapters/follow-ups.ts";
+import {
+  clearOutbox,
+  FollowUpConflictError,
+  saveFollowUp,
+} from "#shared/adapters/follow-up-store.ts";
+import { announceStep } from "#shared/adapters/follow-ups.ts";
 import { getAgent, listTeams } from "#shared/adapters/org-store.ts";
 import {
   callingTimeOf,
   type FollowUp,
   type FollowUpOutcome,
-  hoursToOutcome,
-  type OutcomeResult,
   recordOutcome,
-  withinWindow,
 } from "#shared/domain/follow-up.ts";
 import { policyOf } from "#shared/domain/team-policy.ts";
 import type { Caller } from "../caller.ts";
@@ -55,15 +56,18 @@ export async function recordFollowUpOutcome(
   if (ifMatch !== null && ifMatch !== fu.version)
     throw new HttpError(412, "Precondition Failed", `The follow-up is at version ${fu.version}`);
 
+  const at = now.toISOString();
   let saved: FollowUp;
   try {
-    saved = await saveFollowUp(decision.next, fu.version);
+    // Kept as still to announce until announced: a crash in between leaves it to the sweep.
+    saved = await saveFollowUp(decision.next, fu.version, { result: decision.result, at });
   } catch (error) {
     if (error instanceof FollowUpConflictError)
       throw new HttpError(409, "Conflict", "The follow-up changed meanwhile: read it again");
     throw error;
   }
-  await announce(saved, decision.result, now.toISOString());
+  await announceStep(saved, decision.result, at);
+  await clearOutbox(saved.followUpId, saved.version);
   return saved;
 }
 
@@ -83,54 +87,3 @@ export async function mayCall(
   if (fu.assignee !== null) return fu.assignee === caller.userId;
   return (await getAgent(caller.userId))?.team === fu.team;
 }
-
-async function announce(fu: FollowUp, result: OutcomeResult, at: string): Promise<void> {
-  if (result === "retry") {
-    await announceScheduled(fu, at);
-    return;
-  }
-  const outcome = fu.outcome ?? { reached: false };
-  await publish(followUpCompleted, {
-    ...subjectOf(fu),
-    status: fu.status === "unreachable" ? "unreachable" : "done",
-    result,
-    reached: outcome.reached,
-    satisfaction: outcome.satisfaction ?? null,
-    nps: outcome.nps ?? null,
-    resolved: outcome.resolved ?? null,
-    suggestionAdopted: outcome.suggestionAdopted ?? null,
-    attempts: fu.attempts,
-    firstFollowUp: fu.round <= 1,
-    withinWindow: withinWindow(fu, at),
-    hoursFromTrigger: hoursToOutcome(fu, at),
-    triggeredAt: fu.triggeredAt,
-    completedBy: fu.completedBy ?? "system",
-    completedAt: at,
-  });
-  await followUpEntry(fu, {
-    at,
-    key: `follow-up#${fu.followUpId}#completed`,
-    kind: "follow-up-completed",
-    actor: fu.completedBy ?? "system",
-    summary: SUMMARY[result](fu),
-    data: {
-      followUpId: fu.followUpId,
-      result,
-      attempts: fu.attempts,
-      satisfaction: outcome.satisfaction ?? null,
-      nps: outcome.nps ?? null,
-      resolved: outcome.resolved ?? null,
-      ...(outcome.comment ? { comment: outcome.comment } : {}),
-    },
-  });
-}
-
-const SUMMARY: Record<Exclude<OutcomeResult, "retry">, (fu: FollowUp) => string> = {
-  unreachable: (fu) => `Follow-up: customer unreachable after ${fu.attempts} calls`,
-  satisfied: (fu) =>
-    `Follow-up: the customer confirms the problem is solved${fu.outcome?.satisfaction ? ` (satisfaction ${fu.outcome.satisfaction}/5)` : ""}`,
-  dissatisfied: (fu) =>
-    fu.outcome?.resolved === false
-      ? "Follow-up: the customer says the problem is not solved"
-      : `Follow-up: the customer is not satisfied (satisfaction ${fu.outcome?.satisfaction}/5)`,
-};
