@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineEvent } from "../define.ts";
 import { isoTimestamp, metadata } from "./common.ts";
-import { followUpSubject } from "./follow-up-common.ts";
+import { followUpSubject, subjectExample } from "./follow-up-common.ts";
 
 export const followUpCancelled = defineEvent({
   detailType: "FollowUp Cancelled",
@@ -19,16 +19,7 @@ export const followUpCancelled = defineEvent({
   }),
   example: {
     metadata: { version: 1, publishedAt: "2026-11-23T05:00:00.120Z" },
-    followUpId: "FU-7K2M9Q4R1T8B-1",
-    kind: "case",
-    caseId: "CS-7K2M9Q4R1T8B",
-    waybillNo: "SF1234567891",
-    round: 1,
-    team: "claims",
-    assignee: "agent-claims-1",
-    category: "damage",
-    channel: null,
-    customerTier: "regular",
+    ...subjectExample,
     reason: "the case was closed by sup-claims",
     cancelledAt: "2026-11-23T05:00:00.000Z",
   },

@@ -22,3 +22,17 @@ export const followUpSubject = {
   channel: z.enum(CHANNELS).nullable(),
   customerTier: z.enum(["regular", "vip"]),
 };
+
+/** The subject of the examples in the catalog: a damage case's first follow-up. */
+export const subjectExample = {
+  followUpId: "FU-7K2M9Q4R1T8B-1",
+  kind: "case",
+  caseId: "CS-7K2M9Q4R1T8B",
+  waybillNo: "SF1234567891",
+  round: 1,
+  team: "claims",
+  assignee: "agent-claims-1",
+  category: "damage",
+  channel: null,
+  customerTier: "regular",
+} as const;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineEvent } from "../define.ts";
 import { isoTimestamp, metadata } from "./common.ts";
-import { followUpSubject } from "./follow-up-common.ts";
+import { followUpSubject, subjectExample } from "./follow-up-common.ts";
 
 export const followUpScheduled = defineEvent({
   detailType: "FollowUp Scheduled",
@@ -24,16 +24,7 @@ export const followUpScheduled = defineEvent({
   }),
   example: {
     metadata: { version: 1, publishedAt: "2026-11-23T02:30:00.120Z" },
-    followUpId: "FU-7K2M9Q4R1T8B-1",
-    kind: "case",
-    caseId: "CS-7K2M9Q4R1T8B",
-    waybillNo: "SF1234567891",
-    round: 1,
-    team: "claims",
-    assignee: "agent-claims-1",
-    category: "damage",
-    channel: null,
-    customerTier: "regular",
+    ...subjectExample,
     attempt: 1,
     maxAttempts: 3,
     triggeredAt: "2026-11-23T02:30:00.000Z",

@@ -21,6 +21,7 @@ import { dynamoDocumentClient } from "./aws-clients.ts";
 import { isConditionFailure, putIfAbsent } from "./conditional-writes.ts";
 import { config } from "./config.ts";
 import { type Cursor, decodeCursor, encodeCursor } from "./cursor.ts";
+import { dueItems } from "./due-index.ts";
 
 export class VersionConflictError extends Error {
   constructor(caseId: string, expected: number) {
@@ -409,16 +410,7 @@ export async function dueSlaTimers(
   now: Date,
   limit: number,
 ): Promise<{ caseId: string; at: string; caseVersion: number }[]> {
-  const { Items } = await dynamoDocumentClient().send(
-    new QueryCommand({
-      TableName: config.casesTable(),
-      IndexName: "gsi3",
-      KeyConditionExpression: "gsi3pk = :pk AND gsi3sk < :due",
-      ExpressionAttributeValues: { ":pk": SLA_PARTITION, ":due": `${now.toISOString()}~` },
-      Limit: limit,
-    }),
-  );
-  return (Items ?? []).map((item) => ({
+  return (await dueItems("gsi3", SLA_PARTITION, now, limit)).map((item) => ({
     caseId: item.caseId as string,
     at: item.at as string,
     caseVersion: item.caseVersion as number,
@@ -451,16 +443,7 @@ const UPDATE_ATTEMPTS = 5;
 
 /** Cases still `new` whose sweeper check is due at `now`, the longest-waiting first. */
 export async function listStalledCases(now: Date, limit: number): Promise<Case[]> {
-  const { Items } = await dynamoDocumentClient().send(
-    new QueryCommand({
-      TableName: config.casesTable(),
-      IndexName: "gsi3",
-      KeyConditionExpression: "gsi3pk = :pk AND gsi3sk < :due",
-      ExpressionAttributeValues: { ":pk": STALLED_PARTITION, ":due": `${now.toISOString()}~` },
-      Limit: limit,
-    }),
-  );
-  return (Items ?? []).map(toCase);
+  return (await dueItems("gsi3", STALLED_PARTITION, now, limit)).map(toCase);
 }
 
 /** Whether the case's timeline has the entry (`at` and `key` as written). */

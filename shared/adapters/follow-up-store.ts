@@ -14,6 +14,7 @@ import { dynamoDocumentClient } from "./aws-clients.ts";
 import { isConditionFailure, putIfAbsent } from "./conditional-writes.ts";
 import { config } from "./config.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { dueItems } from "./due-index.ts";
 
 export class FollowUpConflictError extends Error {
   constructor(followUpId: string, expected: number) {
@@ -131,16 +132,7 @@ export async function unannouncedFollowUps(
   now: Date,
   limit: number,
 ): Promise<{ followUp: FollowUp; outbox: PendingAnnouncement }[]> {
-  const { Items } = await dynamoDocumentClient().send(
-    new QueryCommand({
-      TableName: config.casesTable(),
-      IndexName: "gsi3",
-      KeyConditionExpression: "gsi3pk = :pk AND gsi3sk < :due",
-      ExpressionAttributeValues: { ":pk": OUTBOX, ":due": `${now.toISOString()}~` },
-      Limit: limit,
-    }),
-  );
-  return (Items ?? []).map((raw) => ({
+  return (await dueItems("gsi3", OUTBOX, now, limit)).map((raw) => ({
     followUp: toFollowUp(raw),
     outbox: raw.outbox as PendingAnnouncement,
   }));
@@ -148,16 +140,7 @@ export async function unannouncedFollowUps(
 
 /** Scheduled follow-ups whose call is due at `now`, the most overdue first. */
 export async function dueFollowUps(now: Date, limit: number): Promise<FollowUp[]> {
-  const { Items } = await dynamoDocumentClient().send(
-    new QueryCommand({
-      TableName: config.casesTable(),
-      IndexName: "gsi4",
-      KeyConditionExpression: "gsi4pk = :pk AND gsi4sk < :due",
-      ExpressionAttributeValues: { ":pk": "FOLLOWUPS#scheduled", ":due": `${now.toISOString()}~` },
-      Limit: limit,
-    }),
-  );
-  return (Items ?? []).map(toFollowUp);
+  return (await dueItems("gsi4", "FOLLOWUPS#scheduled", now, limit)).map(toFollowUp);
 }
 
 export interface FollowUpQuery {

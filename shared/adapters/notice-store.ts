@@ -11,6 +11,7 @@ import type { NoticeProblem } from "#shared/domain/customer-notice.ts";
 import { dynamoDocumentClient } from "./aws-clients.ts";
 import { isConditionFailure, putIfAbsent } from "./conditional-writes.ts";
 import { config } from "./config.ts";
+import { dueItems } from "./due-index.ts";
 
 /** What the Customer Notice Requested event says (no contact data: ids only). */
 export interface NoticeDetail {
@@ -108,16 +109,7 @@ export async function getNotice(noticeId: string): Promise<StoredNotice | undefi
 
 /** Unsent notices the sweeper should look at by `now`, the earliest first (no Scan). */
 export async function dueNotices(now: Date, limit: number): Promise<StoredNotice[]> {
-  const { Items } = await dynamoDocumentClient().send(
-    new QueryCommand({
-      TableName: config.casesTable(),
-      IndexName: "gsi3",
-      KeyConditionExpression: "gsi3pk = :pk AND gsi3sk < :due",
-      ExpressionAttributeValues: { ":pk": UNSENT_PARTITION, ":due": `${now.toISOString()}~` },
-      Limit: limit,
-    }),
-  );
-  return (Items ?? []).map(toNotice);
+  return (await dueItems("gsi3", UNSENT_PARTITION, now, limit)).map(toNotice);
 }
 
 /**

@@ -217,6 +217,8 @@ function* callableWindows(
 
 /** The earliest callable instant at or after `at` by which `minutes` callable minutes passed. */
 export function addCallableMinutes(at: Date, minutes: number, time: CallingTime): Date {
+  if (!Number.isFinite(minutes) || minutes < 0)
+    throw new RangeError(`Callable minutes must be a finite number >= 0, not ${minutes}`);
   let remaining = Math.round(minutes * 60_000);
   for (const w of callableWindows(at, time)) {
     // A result exactly at a window's close would be outside: it moves to the next opening.
@@ -374,7 +376,9 @@ export function recordOutcome(
       reason:
         fu.status === "scheduled"
           ? `The follow-up is not due yet: its call is due at ${fu.dueAt}`
-          : `The follow-up is ${fu.status}: its outcome is already recorded`,
+          : fu.status === "cancelled"
+            ? `The follow-up was cancelled (${fu.cancelReason ?? "no reason given"}): there is no call to record`
+            : `The follow-up is ${fu.status}: its outcome is already recorded`,
     };
   if (outcome.reached && fu.kind === "case" && outcome.resolved === undefined)
     return {

@@ -5,19 +5,16 @@
 // switched off per category by the supervisors of the team owning it.
 import "./quiet.ts";
 import { beforeAll, describe, expect, it } from "vitest";
-import { newWaybill, useLocalSystem } from "./local-system.ts";
-import type { BusEventRecord } from "#infra/local/bus.ts";
+import { busRecorder, newWaybill, useLocalSystem } from "./local-system.ts";
 import { createNotice, getNotice } from "#shared/adapters/notice-store.ts";
 import { noticeIdOf, PUBLISH_GRACE_MS } from "#shared/domain/customer-notice.ts";
 
 // The bus tells its fault-injection hook about every accepted event: here it only listens.
-const published: BusEventRecord[] = [];
-const local = useLocalSystem({
-  loseEvent: (event) => {
-    published.push(event);
-    return false;
-  },
-});
+const bus = busRecorder();
+const published = bus.published;
+const local = useLocalSystem({ loseEvent: bus.loseEvent });
+const now = () => local.system.now();
+const advanceTo = (target: Date) => local.system.advanceTo(target);
 
 const HOUR = 3_600_000;
 const PHONE = "13911112222";
@@ -35,19 +32,6 @@ beforeAll(async () => {
   // Start at 10:00 in Shanghai, at least a day ahead of the real clock.
   await advanceTo(nextShanghaiTime(await now(), 10, 0));
 });
-
-async function now(): Promise<Date> {
-  const response = await fetch(`${local.system.url}/_local/clock`);
-  return new Date(((await response.json()) as { now: string }).now);
-}
-
-/** Moves the runtime's clock forward to `target` (it runs the sweep before it answers). */
-async function advanceTo(target: Date): Promise<void> {
-  const seconds = Math.ceil((target.getTime() - (await now()).getTime()) / 1000);
-  expect(seconds).toBeGreaterThanOrEqual(0);
-  await local.system.advance(`PT${seconds}S`);
-  await local.system.runtime.idle();
-}
 
 /** The first `hh:mm` in Shanghai (UTC+8, no DST) at least a day after `from`. */
 function nextShanghaiTime(from: Date, hh: number, mm: number): Date {

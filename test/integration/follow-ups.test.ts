@@ -6,20 +6,19 @@
 // a sampled delivery in the team's pool; a closed case's pending follow-up cancelled.
 import "./quiet.ts";
 import { beforeAll, describe, expect, it } from "vitest";
-import { damaged, newWaybill, useLocalSystem } from "./local-system.ts";
-import type { BusEventRecord } from "#infra/local/bus.ts";
+import { busRecorder, damaged, newWaybill, useLocalSystem } from "./local-system.ts";
 import { getFollowUp, saveFollowUp } from "#shared/adapters/follow-up-store.ts";
 import { calendarOf } from "#shared/domain/calendar-spec.ts";
 import { callingTime, DEFAULT_FOLLOW_UP_POLICY, isCallable } from "#shared/domain/follow-up.ts";
 
 // The bus tells its fault-injection hook about every accepted event: here it only listens.
-const published: BusEventRecord[] = [];
-const local = useLocalSystem({
-  loseEvent: (event) => {
-    published.push(event);
-    return false;
-  },
-});
+const bus = busRecorder();
+const published = bus.published;
+const local = useLocalSystem({ loseEvent: bus.loseEvent });
+const now = () => local.system.now();
+const advanceTo = (target: Date) => local.system.advanceTo(target);
+const readCase = (caseId: string) => local.readCase(caseId);
+const timelineKinds = (caseId: string) => local.timelineKinds(caseId);
 
 /** The details of the domain events of a type published so far about a case. */
 const eventsOf = (detailType: string, caseId: string) =>
@@ -29,18 +28,6 @@ const eventsOf = (detailType: string, caseId: string) =>
     .filter((d) => d.caseId === caseId);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-async function now(): Promise<Date> {
-  const response = await fetch(`${local.system.url}/_local/clock`);
-  return new Date(((await response.json()) as { now: string }).now);
-}
-
-async function advanceTo(target: Date): Promise<void> {
-  const seconds = Math.ceil((target.getTime() - (await now()).getTime()) / 1000);
-  expect(seconds).toBeGreaterThanOrEqual(0);
-  await local.system.advance(`PT${seconds}S`);
-  await local.system.runtime.idle();
-}
 
 /** Shanghai wall clock of an instant, "YYYY-MM-DD HH:MM" and its ISO weekday. */
 function shanghai(at: string | Date): { date: string; time: string; weekday: number } {
@@ -153,18 +140,6 @@ async function outcome(id: string, agent: string, body: unknown, group = "agents
   return response;
 }
 
-async function readCase(caseId: string) {
-  const response = await local.system.get(`/v1/cases/${caseId}`, local.ops);
-  expect(response.status).toBe(200);
-  return response.body;
-}
-
-async function timelineKinds(caseId: string): Promise<string[]> {
-  const response = await local.system.get(`/v1/cases/${caseId}/timeline?limit=100`, local.ops);
-  expect(response.status).toBe(200);
-  return response.body.items.map((e: { kind: string }) => e.kind);
-}
-
 /** Every call time is callable and inside the window (or, past it, still callable). */
 function expectCallable(fu: { dueAt: string; windowEndsAt: string }) {
   expect(isCallable(new Date(fu.dueAt), claimsCalling())).toBe(true);
@@ -219,6 +194,12 @@ describe("the follow-up loop", () => {
     });
     expect(low.status).toBe(200);
     expect(low.body).toMatchObject({ status: "done", attempts: 1 });
+    // The customer's words are for the agent, not for ops.
+    expect(low.body.outcome.comment).toBe("took too long");
+    expect((await readFollowUp(scheduled.followUpId)).outcome).toMatchObject({
+      satisfaction: 2,
+      comment: null,
+    });
     const reopened = await readCase(c.caseId);
     expect(reopened).toMatchObject({ status: "reopened", assignee: agent });
     expect(await timelineKinds(c.caseId)).toEqual(

@@ -9,6 +9,7 @@ import {
   type PutEventsResultEntry,
 } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, expect } from "vitest";
+import type { BusEventRecord } from "#infra/local/bus.ts";
 import { issueToken } from "#infra/local/local-auth.ts";
 import {
   type LocalRuntime,
@@ -34,6 +35,10 @@ export interface LocalSystem {
   ): Promise<{ status: number; headers: Headers; body: any }>;
   /** Moves the runtime clock (POST /_local/clock) and waits for what became due. */
   advance(duration: string): Promise<void>;
+  /** The runtime clock's time (GET /_local/clock). */
+  now(): Promise<Date>;
+  /** Moves the runtime clock forward to `target` and waits until nothing is left to do. */
+  advanceTo(target: Date): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -55,6 +60,17 @@ export async function startLocalSystem(
     region: "us-east-1",
     credentials: { accessKeyId: "test", secretAccessKey: "test" },
   });
+  const clockNow = async () => {
+    const response = await fetch(`${runtime.url}/_local/clock`);
+    return new Date(((await response.json()) as { now: string }).now);
+  };
+  const advance = async (duration: string) => {
+    const response = await fetch(`${runtime.url}/_local/clock`, {
+      method: "POST",
+      body: JSON.stringify({ advance: duration }),
+    });
+    expect(response.status).toBe(200);
+  };
   return {
     runtime,
     url: runtime.url,
@@ -115,12 +131,13 @@ export async function startLocalSystem(
       }
       return { status: response.status, headers: response.headers, body };
     },
-    async advance(duration) {
-      const response = await fetch(`${runtime.url}/_local/clock`, {
-        method: "POST",
-        body: JSON.stringify({ advance: duration }),
-      });
-      expect(response.status).toBe(200);
+    advance,
+    now: clockNow,
+    async advanceTo(target) {
+      const seconds = Math.ceil((target.getTime() - (await clockNow()).getTime()) / 1000);
+      expect(seconds).toBeGreaterThanOrEqual(0);
+      await advance(`PT${seconds}S`);
+      await runtime.idle();
     },
     async stop() {
       eventBridge.destroy();
@@ -149,6 +166,18 @@ export function damaged(waybillNo: string, overrides: Record<string, unknown> = 
   };
 }
 
+/** Records every event the bus accepts (its fault hook, only listening): `useLocalSystem(bus)`. */
+export function busRecorder() {
+  const published: BusEventRecord[] = [];
+  return {
+    published,
+    loseEvent: (event: BusEventRecord) => {
+      published.push(event);
+      return false;
+    },
+  };
+}
+
 /**
  * One local system for the test file: started before its tests, stopped after, with an ops
  * token (ops read every team's cases) and a lookup of a waybill's cases through the API.
@@ -171,6 +200,18 @@ export function useLocalSystem(options: Partial<LocalRuntimeOptions> = {}) {
     },
     get ops() {
       return ops;
+    },
+    /** A case as ops read it. */
+    async readCase(caseId: string): Promise<any> {
+      const response = await started().get(`/v1/cases/${caseId}`, ops);
+      expect(response.status).toBe(200);
+      return response.body;
+    },
+    /** The kinds of a case's timeline entries, in order (ops' view, first 100). */
+    async timelineKinds(caseId: string): Promise<string[]> {
+      const response = await started().get(`/v1/cases/${caseId}/timeline?limit=100`, ops);
+      expect(response.status).toBe(200);
+      return response.body.items.map((e: { kind: string }) => e.kind);
     },
     async casesOf(waybillNo: string): Promise<any[]> {
       const response = await started().get(`/v1/cases?waybillNo=${waybillNo}`, ops);

@@ -8,21 +8,12 @@ import { addBusinessMinutes, businessMinutesBetween } from "#shared/domain/busin
 import { calendarOf } from "#shared/domain/calendar-spec.ts";
 
 const local = useLocalSystem();
+const now = () => local.system.now();
+const advanceTo = (target: Date) => local.system.advanceTo(target);
+const read = (caseId: string) => local.readCase(caseId);
+const timelineKinds = (caseId: string) => local.timelineKinds(caseId);
 const calendar = calendarOf(undefined); // delivery-ops keeps the default calendar
 const HOUR = 3_600_000;
-
-async function now(): Promise<Date> {
-  const response = await fetch(`${local.system.url}/_local/clock`);
-  return new Date(((await response.json()) as { now: string }).now);
-}
-
-/** Moves the runtime's clock forward to `target` (it runs the sweep before it answers). */
-async function advanceTo(target: Date): Promise<void> {
-  const seconds = Math.ceil((target.getTime() - (await now()).getTime()) / 1000);
-  expect(seconds).toBeGreaterThanOrEqual(0);
-  await local.system.advance(`PT${seconds}S`);
-  await local.system.runtime.idle();
-}
 
 /** The next Saturday 17:00 in Shanghai at least a day ahead, not a public holiday. */
 function nextSaturdayFivePm(from: Date): Date {
@@ -54,18 +45,6 @@ async function openAttitudeCase() {
   expect(response.body).toMatchObject({ category: "attitude", priority: "high" });
   await local.system.runtime.idle();
   return response.body.caseId as string;
-}
-
-async function read(caseId: string) {
-  const response = await local.system.get(`/v1/cases/${caseId}`, local.ops);
-  expect(response.status).toBe(200);
-  return response.body;
-}
-
-async function timelineKinds(caseId: string): Promise<string[]> {
-  const response = await local.system.get(`/v1/cases/${caseId}/timeline?limit=100`, local.ops);
-  expect(response.status).toBe(200);
-  return response.body.items.map((e: { kind: string }) => e.kind);
 }
 
 describe("a case nobody answers", () => {

@@ -52,7 +52,7 @@ export async function listFollowUpsRoute({ event, caller }: ApiRequest) {
   );
   const now = clock.now();
   return json(200, {
-    items: page.items.filter((fu) => scope.visible(fu)).map((fu) => followUpView(fu, now)),
+    items: page.items.filter((fu) => scope.visible(fu)).map((fu) => followUpView(fu, now, caller)),
     nextCursor: page.nextCursor,
   });
 }
@@ -61,7 +61,7 @@ export async function getFollowUpRoute({ event, caller }: ApiRequest) {
   const fu = await followUpOf(event);
   if (!(await mayRead(fu, caller)))
     throw new HttpError(403, "Forbidden", `${caller.userId} may not read this follow-up`);
-  return json(200, followUpView(fu, clock.now()), { etag: etagOf(fu) });
+  return json(200, followUpView(fu, clock.now(), caller), { etag: etagOf(fu) });
 }
 
 export async function recordOutcomeRoute({ event, caller }: ApiRequest) {
@@ -71,10 +71,16 @@ export async function recordOutcomeRoute({ event, caller }: ApiRequest) {
   const fu = await getFollowUp(id);
   if (!fu) throw new HttpError(404, "Not Found", `No follow-up ${id}`);
   const saved = await recordFollowUpOutcome(fu, outcome, caller, ifMatch);
-  return json(200, followUpView(saved, clock.now()), { etag: etagOf(saved) });
+  return json(200, followUpView(saved, clock.now(), caller), { etag: etagOf(saved) });
 }
 
-export function followUpView(fu: FollowUp, now: Date) {
+/** A follow-up as the API shows it; the customer's words (`outcome.comment`) are not for ops. */
+export function followUpView(fu: FollowUp, now: Date, caller: Caller) {
+  const wordsHidden = !caller.roles.some((role) => role !== "ops");
+  const outcome =
+    fu.outcome && wordsHidden && fu.outcome.comment !== undefined
+      ? { ...fu.outcome, comment: null }
+      : fu.outcome;
   return {
     followUpId: fu.followUpId,
     kind: fu.kind,
@@ -97,7 +103,7 @@ export function followUpView(fu: FollowUp, now: Date) {
     attempts: fu.attempts,
     maxAttempts: fu.maxAttempts,
     missedCalls: fu.missedCalls,
-    outcome: fu.outcome,
+    outcome,
     completedAt: fu.completedAt,
     completedBy: fu.completedBy,
     cancelReason: fu.cancelReason ?? null,
