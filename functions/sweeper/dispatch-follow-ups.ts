@@ -21,23 +21,20 @@ import {
 import { followUpEntry, subjectOf } from "#shared/adapters/follow-ups.ts";
 import { metrics } from "#shared/adapters/powertools.ts";
 import { type FollowUp, markDue } from "#shared/domain/follow-up.ts";
+import { SWEEP_BUDGET_MS, sweepPages } from "./sweep-pages.ts";
 
 const PER_PAGE = 100;
-/** Of the sweeper's 60 s: what is left waits for the next minute, the most overdue first. */
-const TIME_BUDGET_MS = 15_000;
 
 export async function dispatchFollowUps(now: Date): Promise<string> {
-  const started = Date.now();
-  const seen = new Set<string>();
   let made = 0;
-  for (;;) {
-    const page = (await dueFollowUps(now, PER_PAGE)).filter((fu) => !seen.has(fu.followUpId));
-    for (const fu of page) {
-      seen.add(fu.followUpId);
+  await sweepPages(
+    () => dueFollowUps(now, PER_PAGE),
+    (fu) => fu.followUpId,
+    async (fu) => {
       if (await makeDue(fu, now)) made++;
-    }
-    if (page.length === 0 || Date.now() - started > TIME_BUDGET_MS) break;
-  }
+    },
+    SWEEP_BUDGET_MS.followUps,
+  );
   if (made) metrics.addMetric("FollowUpsDue", "Count", made);
   return `${made} follow-ups due`;
 }

@@ -19,29 +19,26 @@ import {
 import { metrics } from "#shared/adapters/powertools.ts";
 import { type Category, isOpenStatus } from "#shared/domain/case.ts";
 import { PUBLISH_GRACE_MS } from "#shared/domain/customer-notice.ts";
+import { SWEEP_BUDGET_MS, sweepPages } from "./sweep-pages.ts";
 
-/** Notices read per page; pages follow one another until none is due or the time budget ends. */
+/** Notices read per page. */
 const NOTICES_PER_PAGE = 100;
-/** Of the sweeper's 60 s timeout, after the SLA watch: what is left waits for the next minute. */
-const TIME_BUDGET_MS = 10_000;
 
 export async function releaseHeldNotices(now: Date): Promise<string> {
-  const started = Date.now();
   let off: ReadonlySet<Category> | undefined;
-  const seen = new Set<string>();
   let sent = 0;
   let cancelled = 0;
-  for (;;) {
-    const due = (await dueNotices(now, NOTICES_PER_PAGE)).filter((n) => !seen.has(n.noticeId));
-    if (due.length > 0 && !off) off = await switchedOff();
-    for (const notice of due) {
-      seen.add(notice.noticeId);
-      const outcome = await releaseOne(notice, off as ReadonlySet<Category>, now);
+  await sweepPages(
+    () => dueNotices(now, NOTICES_PER_PAGE),
+    (notice) => notice.noticeId,
+    async (notice) => {
+      off ??= await switchedOff();
+      const outcome = await releaseOne(notice, off, now);
       if (outcome === "sent") sent++;
       if (outcome === "cancelled") cancelled++;
-    }
-    if (due.length === 0 || Date.now() - started > TIME_BUDGET_MS) break;
-  }
+    },
+    SWEEP_BUDGET_MS.notices,
+  );
   if (sent) metrics.addMetric("NoticesReleased", "Count", sent);
   if (cancelled) metrics.addMetric("NoticesCancelled", "Count", cancelled);
   return `released ${sent} customer notices, cancelled ${cancelled}`;
