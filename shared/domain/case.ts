@@ -44,6 +44,9 @@ export type Channel = (typeof CHANNELS)[number];
 
 export type CustomerTier = "regular" | "vip";
 
+/** The time zone of a customer who named none (calls and notices keep to its daytime). */
+export const DEFAULT_CUSTOMER_TIME_ZONE = "Asia/Shanghai";
+
 /** What opened a case: an upstream event, or a customer's message (detailType "Customer Message"). */
 export interface CaseTrigger {
   readonly detailType: string;

@@ -5,6 +5,8 @@
 // until 08:00 of the next morning).
 // Pure: no AWS, no clock. Time zones through business-time.ts (Intl, DST-correct).
 import { type BusinessCalendar, type Period, nextBusinessOpening } from "./business-time.ts";
+import { isTimeZone } from "./calendar-spec.ts";
+import { DEFAULT_CUSTOMER_TIME_ZONE } from "./case.ts";
 
 export const NOTICE_PROBLEMS = [
   "parcel-delayed",
@@ -23,9 +25,6 @@ export const QUIET_HOURS = { from: "21:00", until: "08:00" } as const;
  * between is published by the sweeper, this long after.
  */
 export const PUBLISH_GRACE_MS = 2 * 60_000;
-
-/** The time zone of a customer who named none. */
-export const DEFAULT_CUSTOMER_TIME_ZONE = "Asia/Shanghai";
 
 /**
  * The problem an upstream event reports, or null when it asks for no notice: a first failed
@@ -91,11 +90,5 @@ export function sendAtOf(requestedAt: Date, timeZone?: string | null): Date {
 }
 
 function validTimeZone(timeZone: string | null | undefined): string {
-  if (!timeZone) return DEFAULT_CUSTOMER_TIME_ZONE;
-  try {
-    new Intl.DateTimeFormat("en", { timeZone });
-    return timeZone;
-  } catch {
-    return DEFAULT_CUSTOMER_TIME_ZONE;
-  }
+  return timeZone && isTimeZone(timeZone) ? timeZone : DEFAULT_CUSTOMER_TIME_ZONE;
 }

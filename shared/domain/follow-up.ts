@@ -16,7 +16,13 @@ import {
 } from "./business-time.ts";
 import { z } from "zod";
 import { period } from "./calendar-spec.ts";
-import type { Category, Channel, CustomerTier, Priority } from "./case.ts";
+import {
+  type Category,
+  type Channel,
+  type CustomerTier,
+  DEFAULT_CUSTOMER_TIME_ZONE,
+  type Priority,
+} from "./case.ts";
 
 export const FOLLOW_UP_STATUSES = ["scheduled", "due", "done", "unreachable", "cancelled"] as const;
 export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
@@ -78,9 +84,6 @@ export function followUpPolicyWith(overrides?: FollowUpOverrides): FollowUpPolic
     ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
   };
 }
-
-/** Where a customer's time zone is not known. */
-export const DEFAULT_CUSTOMER_TIME_ZONE = "Asia/Shanghai";
 
 export interface FollowUpOutcome {
   readonly reached: boolean;

@@ -3,8 +3,8 @@
 // at once in the daytime, else 08:00 of the next morning, in any time zone, across DST changes.
 import { describe, expect, it } from "vitest";
 import { customerNoticeRequested } from "#events/index.ts";
+import { DEFAULT_CUSTOMER_TIME_ZONE } from "#shared/domain/case.ts";
 import {
-  DEFAULT_CUSTOMER_TIME_ZONE,
   NOTICE_PROBLEMS,
   noticeIdOf,
   problemOf,
