@@ -22,18 +22,17 @@ export async function cancelPendingFollowUp(closed: Closed): Promise<string> {
   if (!c?.resolutions) return "never resolved: no follow-up";
   const fu = await getFollowUp(caseFollowUpId(c.caseId, c.resolutions));
   if (!fu || (fu.status !== "scheduled" && fu.status !== "due")) return "no pending follow-up";
-  return cancel(fu, `the case was closed by ${closed.actor}`, saveFollowUp);
+  return cancel(fu, `the case was closed by ${closed.actor}`);
 }
 
 /** Cancels a pending follow-up (on its version; a conflict is retried by the message). */
-export async function cancel(
-  fu: FollowUp,
-  reason: string,
-  save: typeof saveFollowUp,
-): Promise<string> {
+export async function cancel(fu: FollowUp, reason: string): Promise<string> {
   const at = clock.nowIso();
   try {
-    await save({ ...fu, status: "cancelled", cancelReason: reason, updatedAt: at }, fu.version);
+    await saveFollowUp(
+      { ...fu, status: "cancelled", cancelReason: reason, updatedAt: at },
+      fu.version,
+    );
   } catch (error) {
     if (error instanceof FollowUpConflictError) throw new Error(`${error.message}; retrying`);
     throw error;

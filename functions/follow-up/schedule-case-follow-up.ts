@@ -1,11 +1,12 @@
 // Use case: a resolved case gets its follow-up call, due in callable hours (the team's working
 // hours ∩ the customer's calling hours) within the window, called by the case's agent (or the
 // team's pool when nobody was assigned). Every time comes from the resolution, so a replayed
-// event schedules the same call; the follow-up's id (case and round) makes it once.
+// event schedules the same call; the follow-up's id (case and round) makes it once. A case
+// closed before its Case Resolved came gets none (its close cancels one scheduled earlier).
 import type { caseResolved } from "#events/index.ts";
 import { getCase } from "#shared/adapters/case-store.ts";
 import { clock } from "#shared/adapters/clock.ts";
-import { getFollowUp, saveFollowUp } from "#shared/adapters/follow-up-store.ts";
+import { getFollowUp } from "#shared/adapters/follow-up-store.ts";
 import { startFollowUp } from "#shared/adapters/follow-ups.ts";
 import { listTeams } from "#shared/adapters/org-store.ts";
 import { caseFollowUpId, deliveryFollowUpId, scheduleFollowUp } from "#shared/domain/follow-up.ts";
@@ -18,6 +19,10 @@ export async function scheduleCaseFollowUp(resolved: Resolved): Promise<string> 
   const c = await getCase(resolved.caseId);
   if (!c) throw new Error(`Case ${resolved.caseId} not found (yet); retrying`);
   const round = resolved.round ?? c.resolutions ?? 1;
+  // Closed meanwhile (a supervisor closed it before this event came), or resolved again since:
+  // nothing is left to confirm for this resolution (any order of the events, same result).
+  if (c.status === "closed") return `${c.caseId} closed: no follow-up`;
+  if ((c.resolutions ?? 0) > round) return `${c.caseId} resolved again since: no follow-up`;
   const teams = await listTeams();
   const team =
     teams.find((t) => t.teamId === resolved.team) ?? teams.find((t) => t.teamId === c.team);
@@ -50,10 +55,6 @@ export async function scheduleCaseFollowUp(resolved: Resolved): Promise<string> 
 async function supersedeDeliverySample(waybillNo: string, by: string): Promise<string> {
   const sample = await getFollowUp(deliveryFollowUpId(waybillNo));
   if (!sample || (sample.status !== "scheduled" && sample.status !== "due")) return "";
-  await cancel(
-    sample,
-    `the follow-up ${by} of a case about the waybill takes its place`,
-    saveFollowUp,
-  );
+  await cancel(sample, `the follow-up ${by} of a case about the waybill takes its place`);
   return `; ${sample.followUpId} cancelled`;
 }

@@ -7,6 +7,7 @@
 import "./quiet.ts";
 import { beforeAll, describe, expect, it } from "vitest";
 import { busRecorder, damaged, newWaybill, useLocalSystem } from "./local-system.ts";
+import { scheduleCaseFollowUp } from "#functions/follow-up/schedule-case-follow-up.ts";
 import { getFollowUp, saveFollowUp } from "#shared/adapters/follow-up-store.ts";
 import { calendarOf } from "#shared/domain/calendar-spec.ts";
 import { callingTime, DEFAULT_FOLLOW_UP_POLICY, isCallable } from "#shared/domain/follow-up.ts";
@@ -465,6 +466,14 @@ describe("a closed case and sampled deliveries", () => {
     });
     expect(closed.status).toBe(200);
     await local.system.runtime.idle();
+    expect(await readFollowUp(fu.followUpId)).toMatchObject({ status: "cancelled" });
+
+    // Its Case Resolved delivered again late (or only now, after the close): still nothing.
+    const [resolvedEvent] = published
+      .filter((e) => e["detail-type"] === "Case Resolved")
+      .map((e) => e.detail as Parameters<typeof scheduleCaseFollowUp>[0])
+      .filter((d) => d.caseId === c.caseId);
+    expect(await scheduleCaseFollowUp(resolvedEvent as never)).toMatch(/closed: no follow-up/);
     expect(await readFollowUp(fu.followUpId)).toMatchObject({ status: "cancelled" });
   });
 
