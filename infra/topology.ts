@@ -43,6 +43,11 @@ export interface QueueSpec {
   /** Receives before a message moves to the queue's dead-letter queue. */
   readonly maxReceiveCount: number;
   readonly retentionDays: number;
+  /**
+   * The queue's SLA: its oldest message waiting longer than this (SQS ApproximateAgeOfOldestMessage)
+   * raises an alarm (infra/cdk/monitoring.ts).
+   */
+  readonly maxMessageAgeSeconds: number;
 }
 
 /** An EventBridge event pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html). */
@@ -161,6 +166,16 @@ export const functions: readonly FunctionSpec[] = [
     publishes: true,
   },
   {
+    name: "kpis",
+    entry: "functions/kpis/handler.ts",
+    description:
+      "KPI aggregator: domain events and delivered parcels → daily aggregates per team, category, channel, agent, outlet, courier, region (each fact counted once) and live KPI metrics",
+    memoryMb: 512,
+    timeoutSeconds: 20,
+    tables: ["cases", "idempotency"],
+    publishes: false,
+  },
+  {
     name: "api",
     entry: "functions/api/handler.ts",
     description: "HTTP API for the agents' front end",
@@ -180,10 +195,18 @@ const queueDefaults = {
 } as const;
 
 export const queues: readonly QueueSpec[] = [
-  { name: "intake", consumer: "intake", ...queueDefaults },
-  { name: "classification", consumer: "classification", ...queueDefaults },
-  { name: "assignment", consumer: "assignment", ...queueDefaults },
-  { name: "follow-up", consumer: "follow-up", ...queueDefaults },
+  // Accepted within 2 minutes: the acceptance target of a delivery exception.
+  { name: "intake", consumer: "intake", ...queueDefaults, maxMessageAgeSeconds: 120 },
+  {
+    name: "classification",
+    consumer: "classification",
+    ...queueDefaults,
+    maxMessageAgeSeconds: 120,
+  },
+  { name: "assignment", consumer: "assignment", ...queueDefaults, maxMessageAgeSeconds: 120 },
+  { name: "follow-up", consumer: "follow-up", ...queueDefaults, maxMessageAgeSeconds: 300 },
+  // Counting may lag a little; a quarter of an hour behind means the dashboard is wrong.
+  { name: "kpis", consumer: "kpis", ...queueDefaults, maxMessageAgeSeconds: 900 },
   // One tick at a time; a tick older than the next one is worthless, so it is not kept long.
   {
     name: "sweeper",
@@ -192,6 +215,7 @@ export const queues: readonly QueueSpec[] = [
     batchSize: 1,
     visibilityTimeoutSeconds: 360,
     retentionDays: 1,
+    maxMessageAgeSeconds: 180,
   },
 ];
 
@@ -243,6 +267,27 @@ export function rules(upstreamSource: string = DEFAULT_UPSTREAM_SOURCE): readonl
       },
       targetQueue: "follow-up",
     },
+    {
+      name: "facts-to-kpis",
+      description:
+        "What the KPIs count: cases classified, first responses, resolutions, follow-ups due and completed, and the delivered parcels of the order systems",
+      pattern: {
+        $or: [
+          {
+            source: [DOMAIN_EVENT_SOURCE],
+            "detail-type": [
+              "Case Classified",
+              "Case Responded",
+              "Case Resolved",
+              "FollowUp Scheduled",
+              "FollowUp Completed",
+            ],
+          },
+          { source: [upstreamSource], "detail-type": ["Parcel Delivered"] },
+        ],
+      },
+      targetQueue: "kpis",
+    },
   ];
 }
 
@@ -264,6 +309,8 @@ export const routes: readonly RouteSpec[] = [
   { method: "GET", path: "/v1/follow-ups", function: "api", auth: true },
   { method: "GET", path: "/v1/follow-ups/{followUpId}", function: "api", auth: true },
   { method: "POST", path: "/v1/follow-ups/{followUpId}/outcome", function: "api", auth: true },
+  { method: "GET", path: "/v1/kpis", function: "api", auth: true },
+  { method: "GET", path: "/v1/kpis/hotspots", function: "api", auth: true },
   { method: "GET", path: "/v1/teams", function: "api", auth: true },
   { method: "PUT", path: "/v1/teams/{teamId}", function: "api", auth: true },
   { method: "GET", path: "/v1/agents", function: "api", auth: true },

@@ -20,7 +20,7 @@ export const caseClassified = defineEvent({
   description:
     "The case has its category, severity, priority, feedback type and SLA deadlines. Assignment picks it up.",
   producer: "classification",
-  consumers: ["assignment"],
+  consumers: ["assignment", "kpis"],
   schema: z.object({
     metadata,
     caseId,

@@ -9,7 +9,7 @@ export const caseResolved = defineEvent({
   description:
     "The case is resolved: by its agent, a supervisor, or by a delivery (`auto: true`, an event-only delay case whose parcel arrived). Its open-case slot is released (a later event or message opens a new case, or a repeat complaint); the follow-up (回访) starts from here: its `round` numbers the follow-up.",
   producer: "api, intake",
-  consumers: ["follow-up"],
+  consumers: ["follow-up", "kpis"],
   schema: z.object({
     metadata,
     caseId,

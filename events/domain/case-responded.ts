@@ -9,7 +9,7 @@ export const caseResponded = defineEvent({
   description:
     "An agent answered the customer on the case. The first response stops the first-response clock (`first: true`, with the business minutes it took); a response to a waiting case resumes the resolution clock. The words are on the timeline, never in the event.",
   producer: "api",
-  consumers: [],
+  consumers: ["kpis"],
   schema: z.object({
     metadata,
     caseId,

@@ -10,7 +10,7 @@ export const followUpCompleted = defineEvent({
   description:
     "A follow-up ended: the customer was reached (`done`) or not at its last attempt (`unreachable`). `result`: satisfied (the case closes), dissatisfied (not solved or a score of 1–3: the case reopens), unreachable. Carries what the follow-up KPIs need (score, NPS, solved at the first follow-up, within the window, hours from the trigger, suggestion adopted). Consumers dedupe by followUpId.",
   producer: "api",
-  consumers: ["follow-up"],
+  consumers: ["follow-up", "kpis"],
   schema: z.object({
     metadata,
     ...followUpSubject,

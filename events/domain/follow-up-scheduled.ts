@@ -10,7 +10,7 @@ export const followUpScheduled = defineEvent({
   description:
     "A follow-up call (回访) is scheduled: the first one after a case's resolution or a sampled delivery (`attempt: 1`, counts as a customer due a follow-up), or the next try after a customer was not reached. `dueAt` is inside the team's working hours and the customer's calling hours. Consumers dedupe by followUpId and attempt.",
   producer: "follow-up, intake, api",
-  consumers: [],
+  consumers: ["kpis"],
   schema: z.object({
     metadata,
     ...followUpSubject,

@@ -6,9 +6,9 @@ export const parcelDelivered = defineEvent({
   kind: "upstream",
   version: 1,
   description:
-    "A parcel was delivered. Opens no case; counts as a delivered parcel for the KPI rates and may be sampled for a follow-up (later issue).",
+    "A parcel was delivered. Opens no case; counts as a delivered parcel for the KPI rates and may be sampled for a follow-up (VIP customers always, others by a share).",
   producer: "order systems",
-  consumers: ["intake"],
+  consumers: ["intake", "kpis"],
   schema: upstreamBase.extend({
     deliveredAt: isoTimestamp,
     promisedAt: isoTimestamp.optional(),

@@ -26,6 +26,7 @@ import { correctCaseRoute } from "./routes/correct-case.ts";
 import { createCaseRoute } from "./routes/create-case.ts";
 import { getFollowUpRoute, listFollowUpsRoute, recordOutcomeRoute } from "./routes/follow-ups.ts";
 import { getCaseRoute } from "./routes/get-case.ts";
+import { hotspotsRoute, kpisRoute } from "./routes/kpis.ts";
 import { listCasesRoute } from "./routes/list-cases.ts";
 import { listNoticeSettingsRoute, putNoticeSettingRoute } from "./routes/notice-settings.ts";
 import { listAgentsRoute, patchAgentRoute, putAgentRoute } from "./routes/org-agents.ts";
@@ -51,6 +52,8 @@ export const implementations: Record<string, Implementation> = {
   "GET /v1/follow-ups": listFollowUpsRoute,
   "GET /v1/follow-ups/{followUpId}": getFollowUpRoute,
   "POST /v1/follow-ups/{followUpId}/outcome": recordOutcomeRoute,
+  "GET /v1/kpis": kpisRoute,
+  "GET /v1/kpis/hotspots": hotspotsRoute,
   "GET /v1/teams": listTeamsRoute,
   "PUT /v1/teams/{teamId}": putTeamRoute,
   "GET /v1/agents": listAgentsRoute,

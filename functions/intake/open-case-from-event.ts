@@ -32,6 +32,7 @@ export async function openCaseFromEvent(
     const delivered = await deliver(detail.waybillNo, {
       eventId: detail.eventId,
       deliveredAt: detail.deliveredAt,
+      ...placeOf(detail),
     });
     return `${delivered}; ${await sampleDelivery(detail, detail.deliveredAt)}`;
   }
@@ -84,4 +85,13 @@ async function deliver(waybillNo: string, delivery: Delivery): Promise<string> {
   // The latest delivery on record counts (several may arrive, in any order).
   const latest = (await deliveryOf(waybillNo)) ?? delivery;
   return `${open.caseId}: ${await applyDelivery(open, latest)}`;
+}
+
+/** Where an event's parcel was handled (its outlet, courier and region, when it says). */
+function placeOf(detail: UpstreamDetail): Pick<Delivery, "outletId" | "courierId" | "region"> {
+  return {
+    ...(detail.outletId ? { outletId: detail.outletId } : {}),
+    ...(detail.courierId ? { courierId: detail.courierId } : {}),
+    ...(detail.region ? { region: detail.region } : {}),
+  };
 }

@@ -14,6 +14,7 @@
 import { followUpDue } from "#events/index.ts";
 import { publish } from "#shared/adapters/event-publisher.ts";
 import {
+  countDueSince,
   dueFollowUps,
   FollowUpConflictError,
   saveFollowUp,
@@ -24,6 +25,8 @@ import { type FollowUp, markDue } from "#shared/domain/follow-up.ts";
 import { SWEEP_BUDGET_MS, sweepPages } from "./sweep-pages.ts";
 
 const PER_PAGE = 100;
+/** A due call not made within this long is overdue (the API's `overdue`, the alarm). */
+export const OVERDUE_AFTER_MS = 60 * 60_000;
 
 export async function dispatchFollowUps(now: Date): Promise<string> {
   let made = 0;
@@ -36,7 +39,10 @@ export async function dispatchFollowUps(now: Date): Promise<string> {
     SWEEP_BUDGET_MS.followUps,
   );
   if (made) metrics.addMetric("FollowUpsDue", "Count", made);
-  return `${made} follow-ups due`;
+  // Calls due for more than an hour that nobody made: the overdue follow-ups alarm watches it.
+  const overdue = await countDueSince(new Date(now.getTime() - OVERDUE_AFTER_MS));
+  metrics.addMetric("FollowUpsOverdue", "Count", overdue);
+  return `${made} follow-ups due, ${overdue} overdue`;
 }
 
 async function makeDue(fu: FollowUp, now: Date): Promise<boolean> {

@@ -11,6 +11,7 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { envNames, type FunctionSpec, type TableSpec } from "#infra/topology.ts";
+import { METRICS_NAMESPACE, SERVICE_NAME } from "./monitoring.ts";
 
 const TABLE_ACTIONS = [
   "GetItem",
@@ -48,8 +49,9 @@ export class CareFunction extends NodejsFunction {
         removalPolicy: RemovalPolicy.DESTROY,
       }),
       environment: {
-        POWERTOOLS_SERVICE_NAME: "courier-care",
-        POWERTOOLS_METRICS_NAMESPACE: "CourierCare",
+        // Metrics (EMF) land in this namespace with the one dimension service=SERVICE_NAME.
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: "--enable-source-maps",
         ...environment,
       },

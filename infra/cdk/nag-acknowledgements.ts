@@ -60,6 +60,13 @@ export function acknowledgeNagFindings(service: ServiceStack): void {
       "A dead-letter queue is the end of the line: its alarm pages ops, who fix and redrive by hand",
     );
   }
+  const email = service.monitoring.emailSubscription;
+  if (email)
+    acknowledge(
+      email,
+      "Serverless-SNSRedrivePolicy",
+      "The alarm e-mail subscription: a notification SNS cannot deliver after its retries would wait in a queue nobody reads; the alarm state stays on the dashboard's alarm widget and in CloudWatch",
+    );
   for (const route of routes.filter((r) => !r.auth)) {
     const construct = service.routes.get(`${route.method} ${route.path}`);
     if (construct)

@@ -1,6 +1,7 @@
 // Stateless resources, generated from the topology: queues with DLQs and alarms, functions,
 // EventBridge rules and schedules into the queues, the bus policy that reserves our own event
-// source to our functions, the HTTP API with a Cognito JWT authorizer.
+// source to our functions, the HTTP API with a Cognito JWT authorizer, and the monitoring
+// (dashboard, alarms, the alarm topic).
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import {
@@ -46,12 +47,17 @@ import {
 } from "#infra/topology.ts";
 import { CareFunction } from "./care-function.ts";
 import { pascal } from "./data-stack.ts";
+import { DEFAULT_SLA_TARGET, type MonitoredQueue, Monitoring } from "./monitoring.ts";
 
 export interface ServiceStackProps extends StackProps {
   readonly rootDir: string;
   readonly tables: ReadonlyMap<string, ITable>;
   readonly bus: IEventBus;
   readonly upstreamSource: string;
+  /** E-mail address subscribed to the alarm topic (context `alarmEmail`); none when absent. */
+  readonly alarmEmail?: string;
+  /** SLA attainment alarm threshold (context `slaTarget`), default DEFAULT_SLA_TARGET. */
+  readonly slaTarget?: number;
 }
 
 export const USER_GROUPS = ["agents", "supervisors", "ops", "admins"] as const;
@@ -73,13 +79,16 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 
 export class ServiceStack extends Stack {
   readonly functions = new Map<string, CareFunction>();
-  readonly queues = new Map<string, { queue: Queue; deadLetterQueue: Queue }>();
+  readonly queues = new Map<string, MonitoredQueue & { queue: Queue; deadLetterQueue: Queue }>();
   /** Schedule rules (on the default bus) by schedule name. */
   readonly schedules = new Map<string, Rule>();
   /** The bus policy reserving DOMAIN_EVENT_SOURCE to the publishing functions. */
   readonly busPolicy: CfnEventBusPolicy;
   /** HTTP routes by route key (`GET /v1/cases`). */
   readonly routes = new Map<string, HttpRoute>();
+  readonly httpApi: HttpApi;
+  /** Dashboard, alarms and the alarm topic. */
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -89,7 +98,14 @@ export class ServiceStack extends Stack {
     this.createRules(props.bus, props.upstreamSource);
     this.createSchedules();
     this.busPolicy = this.createBusPolicy(props.bus);
-    this.createHttpApi();
+    this.httpApi = this.createHttpApi();
+    this.monitoring = new Monitoring(this, "Monitoring", {
+      functions: this.functions,
+      queues: this.queues,
+      httpApi: this.httpApi,
+      slaTarget: props.slaTarget ?? DEFAULT_SLA_TARGET,
+      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+    });
     new CfnOutput(this, "EventBusName", { value: props.bus.eventBusName });
   }
 
@@ -109,7 +125,7 @@ export class ServiceStack extends Stack {
         retentionPeriod: Duration.days(spec.retentionDays),
         deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: spec.maxReceiveCount },
       });
-      new Alarm(this, `${name}DeadLetterAlarm`, {
+      const deadLetterAlarm = new Alarm(this, `${name}DeadLetterAlarm`, {
         alarmDescription: `Messages in the ${spec.name} dead-letter queue: read their rejectionReason, fix, redrive`,
         metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
           period: Duration.minutes(1),
@@ -119,7 +135,7 @@ export class ServiceStack extends Stack {
         evaluationPeriods: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
-      this.queues.set(spec.name, { queue, deadLetterQueue });
+      this.queues.set(spec.name, { queue, deadLetterQueue, deadLetterAlarm });
     }
   }
 
@@ -238,7 +254,7 @@ export class ServiceStack extends Stack {
     });
   }
 
-  private createHttpApi() {
+  private createHttpApi(): HttpApi {
     const userPool = new UserPool(this, "Users", {
       selfSignUpEnabled: false,
       signInAliases: { email: true, username: true },
@@ -310,6 +326,7 @@ export class ServiceStack extends Stack {
     new CfnOutput(this, "ApiUrl", { value: api.apiEndpoint });
     new CfnOutput(this, "UserPoolId", { value: userPool.userPoolId });
     new CfnOutput(this, "UserPoolClientId", { value: client.userPoolClientId });
+    return api;
   }
 }
 

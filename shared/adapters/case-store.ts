@@ -671,6 +671,78 @@ export async function queuedCasesOfTeam(team: string, limit: number): Promise<Ca
   return (Items ?? []).map(toCase);
 }
 
+// ---- backlog ---------------------------------------------------------------------------------
+
+/** Open statuses a team's cases are counted in (a case still `new` has no team yet). */
+const TEAM_OPEN_STATUSES = ["queued", "assigned", "in_progress", "waiting", "reopened"] as const;
+
+export interface TeamBacklog {
+  readonly byStatus: Readonly<Record<string, number>>;
+  readonly total: number;
+  readonly oldestOpenedAt: string | null;
+}
+
+/**
+ * A team's open cases by status, and when the oldest of them opened: one counting Query per
+ * status on gsi2 (`Select: COUNT` reads keys only), and one item each for the oldest.
+ */
+export async function backlogOfTeam(team: string): Promise<TeamBacklog> {
+  const byStatus: Record<string, number> = {};
+  let oldest: string | null = null;
+  for (const status of TEAM_OPEN_STATUSES) {
+    byStatus[status] = await countIndex("gsi2", `TEAM#${team}`, `${status}#`);
+    // Queued cases sort by priority first: the oldest is the oldest of each priority.
+    const prefixes = status === "queued" ? ["queued#1#", "queued#2#", "queued#3#"] : [`${status}#`];
+    for (const prefix of prefixes) {
+      const first = await firstOfIndex("gsi2", `TEAM#${team}`, prefix);
+      const openedAt = first?.createdAt as string | undefined;
+      if (openedAt && (oldest === null || openedAt < oldest)) oldest = openedAt;
+    }
+  }
+  const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
+  return { byStatus, total, oldestOpenedAt: oldest };
+}
+
+/** Cases still `new` (being classified and routed): they have no team yet. */
+export function countNewCases(): Promise<number> {
+  return countIndex("gsi3", STALLED_PARTITION, "");
+}
+
+async function countIndex(index: "gsi2" | "gsi3", pk: string, prefix: string): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamoDocumentClient().send(
+      new QueryCommand({
+        TableName: config.casesTable(),
+        IndexName: index,
+        KeyConditionExpression: prefix
+          ? `${index}pk = :pk AND begins_with(${index}sk, :prefix)`
+          : `${index}pk = :pk`,
+        ExpressionAttributeValues: prefix ? { ":pk": pk, ":prefix": prefix } : { ":pk": pk },
+        Select: "COUNT",
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
+async function firstOfIndex(index: "gsi2", pk: string, prefix: string) {
+  const { Items } = await dynamoDocumentClient().send(
+    new QueryCommand({
+      TableName: config.casesTable(),
+      IndexName: index,
+      KeyConditionExpression: `${index}pk = :pk AND begins_with(${index}sk, :prefix)`,
+      ExpressionAttributeValues: { ":pk": pk, ":prefix": prefix },
+      Limit: 1,
+    }),
+  );
+  return Items?.[0];
+}
+
 // ---- by waybill, for repeat complaints -----------------------------------------------------
 
 /** The waybill's cases, newest first (a waybill has a handful: one per problem and repeat). */
@@ -779,6 +851,10 @@ export async function timelineOf(
 export interface Delivery {
   readonly eventId: string;
   readonly deliveredAt: string;
+  /** Where it was delivered from (a customer's later complaint about it counts there). */
+  readonly outletId?: string;
+  readonly courierId?: string;
+  readonly region?: string;
 }
 
 const deliveryKey = (waybillNo: string) => ({ pk: `WAYBILL#${waybillNo}`, sk: "DELIVERED" });
@@ -810,9 +886,13 @@ export async function deliveryOf(waybillNo: string): Promise<Delivery | undefine
       ConsistentRead: true,
     }),
   );
-  return Item
-    ? { eventId: Item.eventId as string, deliveredAt: Item.deliveredAt as string }
-    : undefined;
+  if (!Item) return undefined;
+  const place = Object.fromEntries(
+    (["outletId", "courierId", "region"] as const)
+      .filter((field) => typeof Item[field] === "string")
+      .map((field) => [field, Item[field] as string]),
+  );
+  return { eventId: Item.eventId as string, deliveredAt: Item.deliveredAt as string, ...place };
 }
 
 /** The waybill's open case of the category, if any (through its open-case guard). */

@@ -143,6 +143,27 @@ export async function dueFollowUps(now: Date, limit: number): Promise<FollowUp[]
   return (await dueItems("gsi4", "FOLLOWUPS#scheduled", now, limit)).map(toFollowUp);
 }
 
+/** Follow-up calls `due` since before `before` (overdue), counted on gsi4 (keys only). */
+export async function countDueSince(before: Date): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamoDocumentClient().send(
+      new QueryCommand({
+        TableName: config.casesTable(),
+        IndexName: "gsi4",
+        KeyConditionExpression: "gsi4pk = :pk AND gsi4sk < :before",
+        ExpressionAttributeValues: { ":pk": "FOLLOWUPS#due", ":before": before.toISOString() },
+        Select: "COUNT",
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
 export interface FollowUpQuery {
   readonly status?: FollowUpStatus;
   /** An agent's own follow-ups. */

@@ -31,6 +31,7 @@ vi.mock("#infra/topology.ts", async (importOriginal) => {
         visibilityTimeoutSeconds: 90,
         maxReceiveCount: 4,
         retentionDays: 7,
+        maxMessageAgeSeconds: 240,
       },
     ],
     rules: (source?: string) => [
@@ -114,5 +115,30 @@ describe("an extended topology", () => {
       RouteKey: "GET /version",
       AuthorizationType: "NONE",
     });
+    // Monitored too: the queue's age alarm at its own SLA, its DLQ and the function on the dashboard.
+    service.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      MetricName: "ApproximateAgeOfOldestMessage",
+      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [surveyQueue, "QueueName"] } }],
+      Threshold: 240,
+    });
+    const surveyFunction = stack.getLogicalId(
+      stack.functions.get("survey")?.node.defaultChild as CfnElement,
+    );
+    service.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      MetricName: "Errors",
+      Dimensions: [{ Name: "FunctionName", Value: { Ref: surveyFunction } }],
+    });
+    const surveyDeadLetterQueue = stack.getLogicalId(
+      stack.queues.get("survey")?.deadLetterQueue.node.defaultChild as CfnElement,
+    );
+    const [dashboard] = Object.values(service.findResources("AWS::CloudWatch::Dashboard"));
+    const body: unknown[] = dashboard?.Properties.DashboardBody["Fn::Join"][1];
+    for (const reference of [
+      { "Fn::GetAtt": [surveyQueue, "QueueName"] },
+      { "Fn::GetAtt": [surveyDeadLetterQueue, "QueueName"] },
+      { Ref: surveyFunction },
+    ])
+      expect(body).toContainEqual(reference);
+    expect(body.join("")).toContain("Queue survey");
   });
 });

@@ -3,6 +3,7 @@
 // their teams'; ops and admins all. Most overdue first within a status.
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { z } from "zod";
+import { OVERDUE_AFTER_MS } from "#functions/sweeper/dispatch-follow-ups.ts";
 import { clock } from "#shared/adapters/clock.ts";
 import { getFollowUp, listFollowUps } from "#shared/adapters/follow-up-store.ts";
 import { getAgent, listTeams } from "#shared/adapters/org-store.ts";
@@ -99,7 +100,7 @@ export function followUpView(fu: FollowUp, now: Date, caller: Caller) {
     triggeredAt: fu.triggeredAt,
     dueAt: fu.dueAt,
     windowEndsAt: fu.windowEndsAt,
-    overdue: fu.status === "due" && Date.parse(fu.dueAt) + 60 * 60_000 < now.getTime(),
+    overdue: fu.status === "due" && Date.parse(fu.dueAt) + OVERDUE_AFTER_MS < now.getTime(),
     attempts: fu.attempts,
     maxAttempts: fu.maxAttempts,
     missedCalls: fu.missedCalls,

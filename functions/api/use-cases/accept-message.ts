@@ -9,6 +9,7 @@ import { makeMove } from "#shared/adapters/case-moves.ts";
 import {
   addTimelineEntry,
   casesOfWaybill,
+  deliveryOf,
   openOrAttach,
   updateCase,
 } from "#shared/adapters/case-store.ts";
@@ -17,7 +18,7 @@ import { config } from "#shared/adapters/config.ts";
 import { publish } from "#shared/adapters/event-publisher.ts";
 import { listTeams } from "#shared/adapters/org-store.ts";
 import { metrics } from "#shared/adapters/powertools.ts";
-import type { Case } from "#shared/domain/case.ts";
+import type { Case, CaseFacts } from "#shared/domain/case.ts";
 import { withClassification } from "#shared/domain/case-classification.ts";
 import { SYSTEM_ACTOR } from "#shared/domain/case-lifecycle.ts";
 import { mergeEvidence, sameEvidence } from "#shared/domain/case-evidence.ts";
@@ -44,7 +45,9 @@ export async function acceptMessage(message: CustomerMessage): Promise<Accepted>
       : null;
 
   const now = clock.now();
-  const candidate = caseFromMessage(message, reading, earlier?.caseId ?? null, now);
+  const opened = caseFromMessage(message, reading, earlier?.caseId ?? null, now);
+  // Where the parcel was handled, so the complaint counts for its outlet, courier and region.
+  const candidate = { ...opened, facts: { ...opened.facts, ...(await placeOfWaybill(message)) } };
   const { calendar, sla } = teamPolicy(candidate.category, await listTeams());
   const classified =
     withClassification(candidate, classificationOf(candidate), now.toISOString(), calendar, sla) ??
@@ -109,3 +112,17 @@ function linkRepeat(earlier: Case, repeat: Case): Promise<boolean> {
 }
 
 const acceptanceSeconds = (c: Case) => c.acceptance?.seconds ?? 0;
+
+/** The outlet, courier and region of the message's waybill: from its delivery, or its cases. */
+async function placeOfWaybill(message: CustomerMessage): Promise<Partial<CaseFacts>> {
+  if (!message.waybillNo) return {};
+  const known =
+    (await deliveryOf(message.waybillNo)) ??
+    (await casesOfWaybill(message.waybillNo, 1))[0]?.facts ??
+    {};
+  return {
+    ...(known.outletId ? { outletId: known.outletId } : {}),
+    ...(known.courierId ? { courierId: known.courierId } : {}),
+    ...(known.region ? { region: known.region } : {}),
+  };
+}

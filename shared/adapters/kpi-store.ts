@@ -1,0 +1,231 @@
+// KPI aggregates in the `cases` table: per business day, per group (all, team, category, …)
+// and key, the summed counters and histograms of the facts counted there (kpi-facts.ts), split
+// over a few shards so that no one item takes every write (600,000 cases and tens of millions of
+// deliveries a day would all land on `all`).
+//
+// Each fact is counted exactly once, whatever is redelivered or replayed and wherever a run
+// dies, without transactions:
+// 1. a fact item `KPIFACT#<id>` is created (`attribute_not_exists`), `pending`, with what it
+//    adds — if it exists and is `counted`, the fact was counted: nothing to do;
+// 2. each aggregate item it counts in gets its counters added AND the fact's mark set in the
+//    same UpdateItem, on the condition that the mark is absent — a repeat adds nothing;
+// 3. the fact item becomes `counted`;
+// 4. the marks are removed from the aggregate items (so they stay small).
+// A run that dies anywhere is repeated by its message's retry, which finds the fact `pending`
+// and carries on from step 2 (the marks make it exact); a death after 3 leaves marks behind
+// that cost a few bytes and change no number.
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { createHash } from "node:crypto";
+import { type KpiFact, groupKeysOf, type KpiGroup } from "#shared/domain/kpi-facts.ts";
+import { addTotals, bucketOf, EMPTY_TOTALS, type KpiTotals } from "#shared/domain/kpis.ts";
+import { dynamoDocumentClient } from "./aws-clients.ts";
+import { isConditionFailure } from "./conditional-writes.ts";
+import { config } from "./config.ts";
+
+/** Aggregate items per day, group and key; a fact goes to the shard of its id. */
+export const KPI_SHARDS = 8;
+/** Fact items are kept this long (a replay older than that would count again). */
+const FACT_RETENTION_DAYS = 400;
+
+const factKey = (id: string) => ({ pk: `KPIFACT#${id}`, sk: "FACT" });
+const aggregateKey = (day: string, group: string, key: string, shard: number) => ({
+  pk: `KPI#${day}`,
+  sk: `${group}#${key}#${shard}`,
+});
+
+/** A short, stable name for a fact inside an aggregate item's marks. */
+const markOf = (id: string) => createHash("sha256").update(id).digest("base64url").slice(0, 16);
+const shardOf = (id: string) =>
+  createHash("sha256").update(`shard:${id}`).digest().readUInt8(0) % KPI_SHARDS;
+
+/** Counts the fact once; false when it was counted before. */
+export async function countFact(fact: KpiFact, now: Date): Promise<boolean> {
+  const client = dynamoDocumentClient();
+  const table = config.casesTable();
+  const created = await createPending(fact, now);
+  if (!created) {
+    const { Item } = await client.send(
+      new GetCommand({ TableName: table, Key: factKey(fact.id), ConsistentRead: true }),
+    );
+    if (Item?.status === "counted") return false;
+    // Pending: an earlier run died part way; carry on with what it recorded (the same fact).
+  }
+  const targets = groupKeysOf(fact).map((g) =>
+    aggregateKey(fact.day, g.group, g.key, shardOf(fact.id)),
+  );
+  const mark = markOf(fact.id);
+  for (const target of targets) await addOnce(target, fact, mark);
+  await client.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: factKey(fact.id),
+      UpdateExpression: "SET #status = :counted",
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: { ":counted": "counted" },
+    }),
+  );
+  for (const target of targets)
+    await client.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: target,
+        UpdateExpression: "REMOVE marks.#m",
+        ExpressionAttributeNames: { "#m": mark },
+      }),
+    );
+  return created;
+}
+
+async function createPending(fact: KpiFact, now: Date): Promise<boolean> {
+  try {
+    await dynamoDocumentClient().send(
+      new PutCommand({
+        TableName: config.casesTable(),
+        Item: {
+          ...factKey(fact.id),
+          type: "kpi-fact",
+          status: "pending",
+          fact,
+          at: now.toISOString(),
+          expiresAt: Math.floor(now.getTime() / 1000) + FACT_RETENTION_DAYS * 86_400,
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Adds the fact to one aggregate item unless its mark is there. The item and its maps are made
+ * on the first write (a map must exist before a path inside it can be set).
+ */
+async function addOnce(
+  key: { pk: string; sk: string },
+  fact: KpiFact,
+  mark: string,
+): Promise<void> {
+  const names: Record<string, string> = { "#m": mark };
+  const values: Record<string, unknown> = { ":t": true };
+  const adds: string[] = [];
+  Object.entries(fact.counts).forEach(([counter, n], i) => {
+    names[`#c${i}`] = counter;
+    values[`:c${i}`] = n;
+    adds.push(`counts.#c${i} :c${i}`);
+  });
+  Object.entries(fact.samples).forEach(([histogram, value], i) => {
+    names[`#h${i}`] = histogram;
+    names[`#b${i}`] = bucketOf(value as number);
+    values[`:one`] = 1;
+    adds.push(`histograms.#h${i}.#b${i} :one`);
+  });
+  const update = new UpdateCommand({
+    TableName: config.casesTable(),
+    Key: key,
+    UpdateExpression: `SET marks.#m = :t${adds.length ? ` ADD ${adds.join(", ")}` : ""}`,
+    ConditionExpression: "attribute_not_exists(marks.#m)",
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await dynamoDocumentClient().send(update);
+      return;
+    } catch (error) {
+      if (isConditionFailure(error)) return; // counted there by an earlier run
+      // The item or one of its maps does not exist yet: make them, then add (once).
+      if (!isMissingPath(error) || attempt > 1) throw error;
+      await ensureShape(key, fact);
+    }
+  }
+}
+
+/** DynamoDB's answer to a SET or ADD inside a map that does not exist. */
+const isMissingPath = (error: unknown) =>
+  error instanceof Error &&
+  error.name === "ValidationException" &&
+  /document path/i.test(error.message);
+
+/**
+ * The item with its `counts`, `marks` and `histograms.<name>` maps (created empty if absent):
+ * DynamoDB cannot ADD into a nested map that does not exist yet.
+ */
+async function ensureShape(key: { pk: string; sk: string }, fact: KpiFact): Promise<void> {
+  const [, group = "", groupKey = ""] = /^([^#]+)#(.*)#\d+$/.exec(key.sk) ?? [];
+  const names: Record<string, string> = {};
+  const sets = [
+    "#type = if_not_exists(#type, :type)",
+    "#group = if_not_exists(#group, :group)",
+    "#key = if_not_exists(#key, :key)",
+    "#day = if_not_exists(#day, :day)",
+    "counts = if_not_exists(counts, :empty)",
+    "marks = if_not_exists(marks, :empty)",
+    "histograms = if_not_exists(histograms, :empty)",
+  ];
+  Object.assign(names, { "#type": "type", "#group": "group", "#key": "key", "#day": "day" });
+  const histograms = Object.keys(fact.samples);
+  const client = dynamoDocumentClient();
+  await client.send(
+    new UpdateCommand({
+      TableName: config.casesTable(),
+      Key: key,
+      UpdateExpression: `SET ${sets.join(", ")}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: {
+        ":type": "kpi-aggregate",
+        ":group": group,
+        ":key": groupKey,
+        ":day": fact.day,
+        ":empty": {},
+      },
+    }),
+  );
+  for (const [i, histogram] of histograms.entries())
+    await client.send(
+      new UpdateCommand({
+        TableName: config.casesTable(),
+        Key: key,
+        UpdateExpression: `SET histograms.#h${i} = if_not_exists(histograms.#h${i}, :empty)`,
+        ExpressionAttributeNames: { [`#h${i}`]: histogram },
+        ExpressionAttributeValues: { ":empty": {} },
+      }),
+    );
+}
+
+/**
+ * The totals of each key of `group` over the days (every shard summed), read with one Query
+ * per day (`pk = KPI#<day>`, `begins_with(sk, <group>#)`), never a Scan.
+ */
+export async function totalsByKey(
+  days: readonly string[],
+  group: "all" | KpiGroup,
+): Promise<Map<string, KpiTotals>> {
+  const totals = new Map<string, KpiTotals>();
+  for (const day of days) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamoDocumentClient().send(
+        new QueryCommand({
+          TableName: config.casesTable(),
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :group)",
+          ExpressionAttributeValues: { ":pk": `KPI#${day}`, ":group": `${group}#` },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const key = item.key as string;
+        const part: KpiTotals = {
+          counts: (item.counts as KpiTotals["counts"]) ?? {},
+          histograms: (item.histograms as KpiTotals["histograms"]) ?? {},
+        };
+        totals.set(key, addTotals(totals.get(key) ?? EMPTY_TOTALS, part));
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+  return totals;
+}
