@@ -21,8 +21,6 @@
 // signed with the local key of DATA_DIR (as `npm run -s token` does). Progress on stderr, the
 // KPI table of the whole period (all, then by team) on stdout. Exit codes: 0 done, 1 the runtime
 // failed or has no KPI API yet, 2 bad flags.
-import { realpathSync } from "node:fs";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import {
   EventBridgeClient,
@@ -35,6 +33,7 @@ import {
   nextBusinessOpening,
 } from "#shared/domain/business-time.ts";
 import { type CalendarSpec, calendarOf } from "#shared/domain/calendar-spec.ts";
+import { isEntryPoint } from "./entry-point.ts";
 import { type KpiReport, renderKpiTable } from "./kpi-table.ts";
 import {
   apiUrlOf,
@@ -1387,14 +1386,4 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-const invokedDirectly = (() => {
-  try {
-    return (
-      process.argv[1] !== undefined &&
-      import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href
-    );
-  } catch {
-    return false;
-  }
-})();
-if (invokedDirectly) process.exitCode = await main(process.argv.slice(2));
+if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

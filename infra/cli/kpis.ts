@@ -7,24 +7,16 @@
 // `npm run -s token` does. Exit codes: 0 done, 1 the runtime or the API failed, 2 bad flags.
 //
 // Also the small client of the local runtime that `npm run -s demo` (demo.ts) uses.
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { KPI_GROUPS, type KpiGroup } from "#shared/domain/kpi-facts.ts";
 import { DATA_FILES } from "../local/data-files.ts";
 import { issueToken } from "../local/local-auth.ts";
+import { isEntryPoint } from "./entry-point.ts";
 import { type KpiReport, renderKpiTable } from "./kpi-table.ts";
 
-export const KPI_GROUPS = [
-  "team",
-  "category",
-  "channel",
-  "agent",
-  "outlet",
-  "courier",
-  "region",
-] as const;
-export type KpiGroup = (typeof KPI_GROUPS)[number];
+export { KPI_GROUPS, type KpiGroup };
 
 export const DEFAULT_API = "http://127.0.0.1:3000";
 
@@ -358,14 +350,4 @@ export async function runKpis(argv: readonly string[], io: Io = processIo): Prom
   }
 }
 
-const invokedDirectly = (() => {
-  try {
-    return (
-      process.argv[1] !== undefined &&
-      import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href
-    );
-  } catch {
-    return false;
-  }
-})();
-if (invokedDirectly) process.exitCode = await runKpis(process.argv.slice(2));
+if (isEntryPoint(import.meta.url)) process.exitCode = await runKpis(process.argv.slice(2));

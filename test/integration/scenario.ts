@@ -2,22 +2,15 @@
 // waybill (damage, delay, loss, failed attempts, deliveries), mixed declared values (some at
 // or above the severe threshold), VIP and regular customers — and shuffles of it.
 
+import { mulberry32 } from "#infra/cli/demo.ts";
+
 export interface ScenarioEvent {
   readonly detailType: string;
   readonly detail: Record<string, unknown>;
 }
 
-/** Mulberry32: a small, seeded, reproducible random generator. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small, seeded, reproducible random generator (the demo's). */
+export const random = mulberry32;
 
 export function shuffle<T>(items: readonly T[], seed: number): T[] {
   const next = random(seed);
