@@ -10,21 +10,23 @@
 //   E: Parcel Delayed (O1, C1) → delivery-ops, left open (the backlog).
 //   C: a phone complaint about a courier's manner on one of O2's waybills → delivery-ops, a
 //      complaint (counted for O2 and C2 through the waybill's delivery).
-//   D: an app suggestion (no waybill) → customer-care.
-// - First responses: A, B, D after 10 minutes; C after 190 (its 2-hour target breached).
+//   D: an app suggestion (no waybill) → customer-care.  F: an online suggestion → customer-care.
+// - First responses: A, B, D, F after 10 minutes; C after 190 (its 2-hour target breached).
 // - All but E resolved at 13:20; the follow-ups (due an hour later):
 //   A reached 5/5, NPS 10, solved → closed.   D reached 4/5, NPS 8, solved, suggestion adopted.
+//   F reached 5/5, NPS 9, solved, suggestion not adopted.
 //   B reached 2/5, NPS 3 → reopened; resolved again → its second follow-up 4/5, NPS 9, solved.
 //   C not reached three times → unreachable.
 //
 // By hand, for the day (all):
-//   opened 5, resolved 4 → resolutionRate 0.8; delivered 10; complaints 1 (C) → complaintRate
-//   0.1, repeatComplaintRate 0; damage 1, loss 1 → 0.1 each; slaDue 4, slaMet 3 → 0.75;
-//   followUpsDue 6 (A, B, B's second, C, D, the VIP sample), followedUp 4 (A, B, B2, D) →
-//   coverage 4/6; all on time → timeliness 1; scored 4, satisfied 3 → csat 0.75; mean
-//   (5+2+4+4)/4 = 3.75; NPS answers 4: promoters 2 (10, 9), detractors 1 (3) → 25;
-//   first follow-ups 3 (A, B, D), confirmed solved 2 (A, D) → 2/3; suggestions 1, adopted 1 → 1;
-//   first response p50 10 (nearest rank 2 of [10, 10, 10, 190]), p90 190; backlog 1 (E).
+//   opened 6, resolved 5 → resolutionRate 5/6; delivered 10; complaints 1 (C) → complaintRate
+//   0.1, repeatComplaintRate 0; damage 1, loss 1 → 0.1 each; slaDue 5, slaMet 4 → 0.8;
+//   followUpsDue 7 (A, B, B's second, C, D, F, the VIP sample), followedUp 5 (A, B, B2, D, F)
+//   → coverage 5/7; all on time → timeliness 1; scored 5, satisfied 4 → csat 0.8; mean
+//   (5+2+4+4+5)/5 = 4; NPS answers 5: promoters 3 (10, 9, 9), detractors 1 (3) → 40;
+//   first follow-ups 4 (A, B, D, F), confirmed solved 3 (A, D, F) → 0.75; suggestions 2,
+//   adopted 1 → 0.5; first response p50 10 (nearest rank 3 of [10, 10, 10, 10, 190]), p90 190
+//   (rank 5); backlog 1 (E).
 import "./quiet.ts";
 import { beforeAll, describe, expect, it } from "vitest";
 import { busRecorder, damaged, newWaybill, useLocalSystem } from "./local-system.ts";
@@ -183,6 +185,12 @@ beforeAll(async () => {
     customer: { id: "cust-d", tier: "regular" },
   });
   expect(d.feedbackType).toBe("suggestion");
+  const f = await message({
+    channel: "online",
+    text: "Suggestion: please add a parcel locker near the north gate.",
+    customer: { id: "cust-f", tier: "regular" },
+  });
+  expect(f.feedbackType).toBe("suggestion");
   await local.system.runtime.idle();
 
   for (const [name, waybillNo] of [
@@ -193,17 +201,18 @@ beforeAll(async () => {
     cases[name] = (await local.casesOf(waybillNo))[0];
   cases.C = await local.readCase(c.caseId);
   cases.D = await local.readCase(d.caseId);
-  for (const name of ["A", "B", "C", "D", "E"])
+  cases.F = await local.readCase(f.caseId);
+  for (const name of ["A", "B", "C", "D", "E", "F"])
     expect(cases[name]?.assignee, `case ${name} assigned`).toEqual(expect.any(String));
 
   // First responses: A, B, D after 10 minutes, C after 190.
   await local.system.advanceTo(new Date(start.getTime() + 10 * MINUTE));
-  for (const name of ["A", "B", "D"])
+  for (const name of ["A", "B", "D", "F"])
     await act(cases[name]!.caseId, "responses", cases[name]!.assignee, { text: "On it." });
   await local.system.advanceTo(new Date(start.getTime() + 190 * MINUTE));
   await act(cases.C!.caseId, "responses", cases.C!.assignee, { text: "We apologise." });
   await local.system.advanceTo(new Date(start.getTime() + 200 * MINUTE));
-  for (const name of ["A", "B", "C", "D"])
+  for (const name of ["A", "B", "C", "D", "F"])
     await act(cases[name]!.caseId, "resolve", cases[name]!.assignee, { resolution: "Done" });
   await local.system.runtime.idle();
 
@@ -216,6 +225,13 @@ beforeAll(async () => {
     nps: 8,
     resolved: true,
     suggestionAdopted: true,
+  });
+  await outcome(cases.F!.caseId, {
+    reached: true,
+    satisfaction: 5,
+    nps: 9,
+    resolved: true,
+    suggestionAdopted: false,
   });
   await outcome(cases.B!.caseId, { reached: true, satisfaction: 2, nps: 3, resolved: true });
   expect((await local.readCase(cases.B!.caseId)).status).toBe("reopened");
@@ -244,46 +260,50 @@ async function dueFollowUpOrLater(caseId: string): Promise<string> {
 
 const EXPECTED_ALL = {
   key: "all",
-  resolutionRate: 0.8,
   complaintRate: 0.1,
   repeatComplaintRate: 0,
   damageRate: 0.1,
   lossRate: 0.1,
-  slaAttainment: 0.75,
+  slaAttainment: 0.8,
   followUpTimeliness: 1,
-  csat: 0.75,
-  avgSatisfaction: 3.75,
-  nps: 25,
-  suggestionAdoptionRate: 1,
+  csat: 0.8,
+  avgSatisfaction: 4,
+  nps: 40,
+  firstFollowUpResolution: 0.75,
+  suggestionAdoptionRate: 0.5,
 };
 
 function expectDay(row: Record<string, any>) {
   expect(row).toMatchObject(EXPECTED_ALL);
-  expect(row.followUpCoverage).toBeCloseTo(4 / 6, 10);
-  expect(row.firstFollowUpResolution).toBeCloseTo(2 / 3, 10);
+  expect(row.followUpCoverage).toBeCloseTo(5 / 7, 10);
+  expect(row.resolutionRate).toBeCloseTo(5 / 6, 10);
   expect(Math.abs(row.firstResponseMinutesP50 - 10) / 10).toBeLessThan(0.01);
   expect(Math.abs(row.firstResponseMinutesP90 - 190) / 190).toBeLessThan(0.01);
   expect(row.acceptanceSecondsP50).toBeLessThan(5);
   expect(row.followUpMedianHours).toBeGreaterThan(0);
   expect(row.counts).toMatchObject({
-    opened: 5,
-    resolved: 4,
+    opened: 6,
+    resolved: 5,
     delivered: 10,
     complaints: 1,
     damage: 1,
     loss: 1,
-    slaDue: 4,
-    slaMet: 3,
-    followUpsDue: 6,
-    followedUp: 4,
+    slaDue: 5,
+    slaMet: 4,
+    followUpsDue: 7,
+    followedUp: 5,
     followUpsUnreachable: 1,
-    scored: 4,
-    satisfied: 3,
-    firstFollowUps: 3,
-    firstFollowUpResolved: 2,
-    suggestions: 1,
+    scored: 5,
+    satisfied: 4,
+    satisfactionSum: 20,
+    npsAnswers: 5,
+    promoters: 3,
+    detractors: 1,
+    firstFollowUps: 4,
+    firstFollowUpResolved: 3,
+    suggestions: 2,
     suggestionsAdopted: 1,
-    firstResponses: 4,
+    firstResponses: 5,
   });
 }
 
@@ -305,7 +325,8 @@ describe("GET /v1/kpis", () => {
     expect(team("delivery-ops").counts).toMatchObject({ opened: 2, resolved: 1, complaints: 1 });
     expect(team("delivery-ops")).toMatchObject({ slaAttainment: 0, resolutionRate: 0.5 });
     expect(team("delivery-ops").backlog).toMatchObject({ total: 1 });
-    expect(team("customer-care").counts).toMatchObject({ opened: 1, followUpsDue: 2 });
+    expect(team("customer-care").counts).toMatchObject({ opened: 2, followUpsDue: 3 });
+    expect(team("customer-care")).toMatchObject({ suggestionAdoptionRate: 0.5, csat: 1 });
     // No delivery belongs to a team: its rates have nothing to divide by.
     expect(team("claims").damageRate).toBeNull();
 
