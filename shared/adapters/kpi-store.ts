@@ -12,8 +12,9 @@
 // 3. the fact item becomes `counted`;
 // 4. the marks are removed from the aggregate items (so they stay small).
 // A run that dies anywhere is repeated by its message's retry, which finds the fact `pending`
-// and carries on from step 2 (the marks make it exact); a death after 3 leaves marks behind
-// that cost a few bytes and change no number.
+// and, once the dead run's lease is over, carries on from step 2 with the fact as recorded (the
+// marks make it exact); a death after 3 leaves marks behind that cost a few bytes and change no
+// number. The lease keeps two runs (two deliveries of one parcel at once) off one fact.
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { createHash } from "node:crypto";
 import { type KpiFact, groupKeysOf, type KpiGroup } from "#shared/domain/kpi-facts.ts";
@@ -38,17 +39,24 @@ const markOf = (id: string) => createHash("sha256").update(id).digest("base64url
 const shardOf = (id: string) =>
   createHash("sha256").update(`shard:${id}`).digest().readUInt8(0) % KPI_SHARDS;
 
-/** Counts the fact once; false when it was counted before. */
-export async function countFact(fact: KpiFact, now: Date): Promise<boolean> {
+/**
+ * Counts the fact once: true when this run counted it, false when it was counted before. A
+ * fact another run is counting right now (its lease not expired) throws, so the message is
+ * retried later (by then it is counted, or that run died and its lease expired).
+ */
+export async function countFact(candidate: KpiFact, now: Date): Promise<boolean> {
   const client = dynamoDocumentClient();
   const table = config.casesTable();
-  const created = await createPending(fact, now);
-  if (!created) {
+  let fact = candidate;
+  if (!(await createPending(candidate, now))) {
     const { Item } = await client.send(
-      new GetCommand({ TableName: table, Key: factKey(fact.id), ConsistentRead: true }),
+      new GetCommand({ TableName: table, Key: factKey(candidate.id), ConsistentRead: true }),
     );
-    if (Item?.status === "counted") return false;
-    // Pending: an earlier run died part way; carry on with what it recorded (the same fact).
+    if (!Item || Item.status === "counted") return false;
+    // Pending: an earlier run died part way (or is still at it): take over once its lease has
+    // run out, and finish what it recorded.
+    await takeLease(candidate.id, now);
+    fact = Item.fact as KpiFact;
   }
   const targets = groupKeysOf(fact).map((g) =>
     aggregateKey(fact.day, g.group, g.key, shardOf(fact.id)),
@@ -74,7 +82,36 @@ export async function countFact(fact: KpiFact, now: Date): Promise<boolean> {
         ExpressionAttributeNames: { "#m": mark },
       }),
     );
-  return created;
+  return true;
+}
+
+/**
+ * How long a run may take to count a fact before another may take over: well beyond the
+ * aggregator's 20 s timeout, so two runs never count one fact at the same time.
+ */
+const LEASE_MS = 2 * 60_000;
+
+async function takeLease(id: string, now: Date): Promise<void> {
+  try {
+    await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: config.casesTable(),
+        Key: factKey(id),
+        UpdateExpression: "SET leaseUntil = :until",
+        ConditionExpression: "#status = :pending AND leaseUntil < :now",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":pending": "pending",
+          ":now": now.toISOString(),
+          ":until": new Date(now.getTime() + LEASE_MS).toISOString(),
+        },
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error))
+      throw new Error(`KPI fact ${id} is being counted by another run; retrying later`);
+    throw error;
+  }
 }
 
 async function createPending(fact: KpiFact, now: Date): Promise<boolean> {
@@ -88,6 +125,7 @@ async function createPending(fact: KpiFact, now: Date): Promise<boolean> {
           status: "pending",
           fact,
           at: now.toISOString(),
+          leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString(),
           expiresAt: Math.floor(now.getTime() / 1000) + FACT_RETENTION_DAYS * 86_400,
         },
         ConditionExpression: "attribute_not_exists(pk)",

@@ -1,0 +1,82 @@
+// A KPI fact counts once even when the run counting it dies at any of its writes: the retry
+// (after the dead run's lease) finishes the job and every aggregate holds the fact once. Every
+// write of countFact is made to fail in turn, against the embedded store of the local runtime.
+import "./quiet.ts";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { useLocalSystem } from "./local-system.ts";
+import { dynamoDocumentClient } from "#shared/adapters/aws-clients.ts";
+import { countFact, totalsByKey } from "#shared/adapters/kpi-store.ts";
+import type { KpiFact } from "#shared/domain/kpi-facts.ts";
+
+useLocalSystem();
+afterEach(() => vi.restoreAllMocks());
+
+const DAY = "2031-03-04"; // a day no other test counts in
+const fact = (n: number): KpiFact => ({
+  id: `test-fact#${n}`,
+  day: DAY,
+  dims: { team: "claims", outlet: `O-${n}` },
+  counts: { opened: 1, complaints: 1 },
+  samples: { firstResponseMinutes: 12 },
+});
+
+/** Runs countFact with its `failAt`-th write (1-based) failing as if the process died there. */
+async function dieAt(f: KpiFact, failAt: number, now: Date): Promise<boolean> {
+  const client = dynamoDocumentClient();
+  const send = client.send.bind(client);
+  let writes = 0;
+  const spy = vi.spyOn(client, "send").mockImplementation(((command: {
+    constructor: { name: string };
+  }) => {
+    const write = !/^(Get|Query)Command$/.test(command.constructor.name);
+    if (write && ++writes === failAt) return Promise.reject(new Error("the process died here"));
+    return send(command as never);
+  }) as never);
+  try {
+    await countFact(f, now);
+    return false; // it did not reach that write
+  } catch {
+    return true;
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe("counting a KPI fact", () => {
+  it("counts it once whichever write the first run dies at", async () => {
+    const start = new Date("2031-03-04T02:00:00Z");
+    let n = 0;
+    for (let failAt = 1; ; failAt++) {
+      const f = fact(++n);
+      const died = await dieAt(f, failAt, start);
+      // The retry comes after the dead run's lease (it finishes the count, or finds it done when
+      // the run died only while tidying up), and a second retry finds nothing to do.
+      const later = new Date(start.getTime() + 10 * 60_000);
+      await countFact(f, later);
+      expect(await countFact(f, new Date(later.getTime() + 60_000))).toBe(false);
+      if (!died) break; // the run had fewer writes than failAt: every point has been tried
+    }
+    expect(n).toBeGreaterThan(5);
+    const byOutlet = await totalsByKey([DAY], "outlet");
+    for (let i = 1; i <= n; i++) {
+      const totals = byOutlet.get(`O-${i}`);
+      expect(totals?.counts, `fact ${i}`).toEqual({ opened: 1, complaints: 1 });
+    }
+    const all = (await totalsByKey([DAY], "all")).get("all");
+    expect(all?.counts).toEqual({ opened: n, complaints: n });
+    const teams = (await totalsByKey([DAY], "team")).get("claims");
+    expect(Object.values(teams?.histograms.firstResponseMinutes ?? {})).toEqual([n]);
+  });
+
+  it("leaves a fact another run is counting to that run (its lease), then finishes it", async () => {
+    const f = fact(1000);
+    const now = new Date("2031-03-04T03:00:00Z");
+    expect(await dieAt(f, 2, now)).toBe(true); // pending, lease held
+    await expect(countFact(f, new Date(now.getTime() + 1_000))).rejects.toThrow(/another run/);
+    expect(await countFact(f, new Date(now.getTime() + 5 * 60_000))).toBe(true);
+    expect((await totalsByKey([DAY], "outlet")).get("O-1000")?.counts).toEqual({
+      opened: 1,
+      complaints: 1,
+    });
+  });
+});
