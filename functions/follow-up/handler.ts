@@ -2,26 +2,14 @@
 // FollowUp Completed → its case closed (satisfied) or reopened (not solved, or a score ≤ 3);
 // Case Closed → a follow-up still pending for the case cancelled.
 import { caseClosed, caseResolved, followUpCompleted } from "#events/index.ts";
-import { busEventConsumer, RejectedEventError } from "#shared/adapters/bus-event-consumer.ts";
-import { describeErrors } from "#shared/adapters/validation.ts";
+import { busEventConsumer, parseByDefinition } from "#shared/adapters/bus-event-consumer.ts";
 import { cancelPendingFollowUp } from "./cancel-follow-up.ts";
 import { scheduleCaseFollowUp } from "./schedule-case-follow-up.ts";
 import { settleCase } from "./settle-case.ts";
 
-const definitions = [caseResolved, caseClosed, followUpCompleted] as const;
-
 export const handler = busEventConsumer({
   name: "follow-up",
-  parse(event) {
-    const definition = definitions.find((d) => d.detailType === event["detail-type"]);
-    if (!definition) return null;
-    const result = definition.schema.safeParse(event.detail);
-    if (!result.success)
-      throw new RejectedEventError(
-        `${event["detail-type"]} failed its schema: ${describeErrors(result.error)}`,
-      );
-    return { detailType: definition.detailType, detail: result.data } as Work;
-  },
+  parse: parseByDefinition<Work>([caseResolved, caseClosed, followUpCompleted]),
   key: (work) =>
     work.detailType === "Case Resolved"
       ? `resolved#${work.detail.caseId}#${work.detail.resolvedAt}`

@@ -10,31 +10,19 @@ import {
   followUpScheduled,
   parcelDelivered,
 } from "#events/index.ts";
-import { busEventConsumer, RejectedEventError } from "#shared/adapters/bus-event-consumer.ts";
-import { describeErrors } from "#shared/adapters/validation.ts";
+import { busEventConsumer, parseByDefinition } from "#shared/adapters/bus-event-consumer.ts";
 import { type CountedEvent, countEvent } from "./count-event.ts";
-
-const definitions = [
-  caseClassified,
-  caseResponded,
-  caseResolved,
-  followUpScheduled,
-  followUpCompleted,
-  parcelDelivered,
-] as const;
 
 export const handler = busEventConsumer<CountedEvent>({
   name: "kpis",
-  parse(event) {
-    const definition = definitions.find((d) => d.detailType === event["detail-type"]);
-    if (!definition) return null;
-    const result = definition.schema.safeParse(event.detail);
-    if (!result.success)
-      throw new RejectedEventError(
-        `${event["detail-type"]} failed its schema: ${describeErrors(result.error)}`,
-      );
-    return { detailType: definition.detailType, detail: result.data } as CountedEvent;
-  },
+  parse: parseByDefinition<CountedEvent>([
+    caseClassified,
+    caseResponded,
+    caseResolved,
+    followUpScheduled,
+    followUpCompleted,
+    parcelDelivered,
+  ]),
   // The facts carry their own ids (counted once for good); this only spares a repeat's reads.
   key: keyOf,
   handle: (work) => countEvent(work),

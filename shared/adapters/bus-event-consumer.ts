@@ -15,10 +15,12 @@ import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import type { EventDefinition } from "#events/define.ts";
 import { envNames } from "#infra/topology.ts";
 import { dynamoClient, sqsClient } from "./aws-clients.ts";
 import { config } from "./config.ts";
 import { logger, metrics, tracer } from "./powertools.ts";
+import { describeErrors } from "./validation.ts";
 
 /** The EventBridge event as an SQS target delivers it (the message body). */
 export interface BusEvent {
@@ -54,6 +56,27 @@ export interface ConsumerDefinition<T> {
    * leave it out where a repeat may legitimately differ (our re-driven domain events).
    */
   readonly keyReusedReason?: string;
+}
+
+/**
+ * A `parse` for consumers of several event types: the event's definition by its detail type
+ * (null, so ignored, for any other), its detail checked against the schema (an event that
+ * breaks it is rejected to the DLQ with the reason).
+ */
+export function parseByDefinition<W extends { detailType: string; detail: unknown }>(
+  definitions: readonly EventDefinition[],
+): (event: BusEvent) => W | null {
+  return (event) => {
+    const definition = definitions.find((d) => d.detailType === event["detail-type"]);
+    if (!definition) return null;
+    const result = definition.schema.safeParse(event.detail);
+    if (!result.success)
+      throw new RejectedEventError(
+        `${event["detail-type"]} failed its schema: ${describeErrors(result.error)}`,
+      );
+    // The detail matches the schema of its own detail type: the caller's union of the two.
+    return { detailType: definition.detailType, detail: result.data } as W;
+  };
 }
 
 export function busEventConsumer<T>(definition: ConsumerDefinition<T>) {
