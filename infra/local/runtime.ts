@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SQSBatchResponse } from "aws-lambda";
 import { advanceClock, clock, clockOffsetMs, restoreClock } from "#shared/adapters/clock.ts";
+import { CURSOR_KEY_VARIABLE } from "#shared/adapters/config.ts";
 import type { JournalMessage } from "./queue-journal.ts";
 import {
   DEFAULT_BUS_NAME,
@@ -25,6 +26,7 @@ import { releaseAbandonedIdempotencyRecords } from "./abandoned-work.ts";
 import { DATA_FILES } from "./data-files.ts";
 import { ensureTables, startEmbeddedDynamo } from "./dynamo-server.ts";
 import { type LocalFunction, loadFunction } from "./lambda.ts";
+import { localCursorKey } from "./cursor-key.ts";
 import { tokenVerifier } from "./local-auth.ts";
 import { LocalQueue } from "./queue.ts";
 import { QueueJournal } from "./queue-journal.ts";
@@ -184,6 +186,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     busName,
     upstreamSource,
   });
+  process.env[CURSOR_KEY_VARIABLE] = await localCursorKey(options.dataDir);
   for (const spec of functions)
     loaded.set(spec.name, await loadFunction(spec, ROOT_DIR, REGION, ACCOUNT));
   for (const spec of queueSpecs) {

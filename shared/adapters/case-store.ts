@@ -20,7 +20,7 @@ import { firstCheckAt } from "#shared/domain/case-pipeline.ts";
 import { dynamoDocumentClient } from "./aws-clients.ts";
 import { isConditionFailure, putIfAbsent } from "./conditional-writes.ts";
 import { config } from "./config.ts";
-import { type Cursor, decodeCursor, encodeCursor } from "./cursor.ts";
+import { type Cursor, decodeCursor, encodeCursor, InvalidCursorError } from "./cursor.ts";
 import { dueItems } from "./due-index.ts";
 
 export class VersionConflictError extends Error {
@@ -498,6 +498,8 @@ export interface CaseQuery {
   readonly allowedTeams: readonly string[] | null;
   readonly limit: number;
   readonly cursor?: string;
+  /** What the cursors are bound to (cursor.ts `cursorBinding`): the route's caller and query. */
+  readonly cursorBinding?: string;
 }
 
 export interface CasePage {
@@ -509,7 +511,7 @@ export interface CasePage {
 const MONTHS_LISTED = 24;
 
 export async function listCases(query: CaseQuery, now: Date): Promise<CasePage> {
-  const start = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const start = query.cursor ? decodeCursor(query.cursor, query.cursorBinding) : undefined;
   const { allowedTeams } = query;
   if (
     allowedTeams &&
@@ -518,8 +520,8 @@ export async function listCases(query: CaseQuery, now: Date): Promise<CasePage> 
     return { items: [], nextCursor: null };
   }
   const plan = planQuery(query);
-  if (start && start.index !== plan.index)
-    throw new RangeError("The cursor belongs to a different query");
+  // The same binding with another plan (the caller's teams changed): refused like any other.
+  if (start && start.index !== plan.index) throw new InvalidCursorError();
   const items: Case[] = [];
   const buckets = plan.index === "gsi4" ? monthBuckets(now, start?.bucket) : [undefined];
   let startKey = start?.key;
@@ -534,7 +536,7 @@ export async function listCases(query: CaseQuery, now: Date): Promise<CasePage> 
         const last = items[query.limit - 1] as Case;
         return {
           items: items.slice(0, query.limit),
-          nextCursor: encodeCursor(cursorAt(plan.index, last, bucket)),
+          nextCursor: encodeCursor(cursorAt(plan.index, last, bucket), query.cursorBinding),
         };
       }
       if (!startKey) break;
@@ -816,15 +818,19 @@ export interface TimelineEntry extends TimelineEntryInput {
   readonly actor: string;
 }
 
-/** The case's timeline in time order, a page at a time (`cursor`: the previous page's). */
+/**
+ * The case's timeline in time order, a page at a time (`cursor`: the previous page's, issued
+ * for the same `cursorBinding`: the route's caller and case; none for internal paging).
+ */
 export async function timelineOf(
   caseId: string,
   limit: number,
   cursor?: string,
+  cursorBinding?: string,
 ): Promise<{ items: TimelineEntry[]; nextCursor: string | null }> {
-  const start = cursor ? decodeCursor(cursor) : undefined;
+  const start = cursor ? decodeCursor(cursor, cursorBinding) : undefined;
   if (start && (start.index !== "timeline" || start.key.pk !== `CASE#${caseId}`))
-    throw new RangeError("The cursor belongs to a different query");
+    throw new InvalidCursorError();
   const page = await dynamoDocumentClient().send(
     new QueryCommand({
       TableName: config.casesTable(),
@@ -842,7 +848,7 @@ export async function timelineOf(
   const last = page.LastEvaluatedKey as Record<string, string> | undefined;
   return {
     items,
-    nextCursor: last ? encodeCursor({ index: "timeline", key: last }) : null,
+    nextCursor: last ? encodeCursor({ index: "timeline", key: last }, cursorBinding) : null,
   };
 }
 

@@ -2,6 +2,9 @@
 // start-up with its name, not later with `undefined` in a DynamoDB call.
 import { DEFAULT_BUS_NAME, DEFAULT_UPSTREAM_SOURCE, envNames } from "#infra/topology.ts";
 
+/** The key that signs pagination cursors (cursor.ts): the stack's secret, or the local runtime's. */
+export const CURSOR_KEY_VARIABLE = "CURSOR_KEY";
+
 function required(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`Missing environment variable ${name}`);
@@ -17,6 +20,8 @@ export const config = {
   severeDeclaredValueCny: () => numberOr("SEVERE_DECLARED_VALUE_CNY", 500),
   /** A delivery resolves an open, event-only delay case of its waybill ("delivered"); "false" turns it off. */
   autoResolveOnDelivery: () => process.env.AUTO_RESOLVE_ON_DELIVERY !== "false",
+  /** HMAC key of the pagination cursors, at least 32 characters; undefined when unset. */
+  cursorKey: () => process.env[CURSOR_KEY_VARIABLE] || undefined,
 };
 
 function numberOr(name: string, fallback: number): number {

@@ -13,7 +13,7 @@ import type { FollowUp, FollowUpStatus, OutcomeResult } from "#shared/domain/fol
 import { dynamoDocumentClient } from "./aws-clients.ts";
 import { isConditionFailure, putIfAbsent } from "./conditional-writes.ts";
 import { config } from "./config.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { decodeCursor, encodeCursor, InvalidCursorError } from "./cursor.ts";
 import { dueItems } from "./due-index.ts";
 
 export class FollowUpConflictError extends Error {
@@ -187,10 +187,12 @@ export async function listFollowUps(
   query: FollowUpQuery,
   limit: number,
   cursor?: string,
+  /** What the cursors are bound to (cursor.ts `cursorBinding`): the route's caller and query. */
+  cursorBinding?: string,
 ): Promise<FollowUpPage> {
   const plan = planOf(query);
-  const start = cursor ? decodeCursor(cursor) : undefined;
-  if (start && start.index !== plan.index) throw new RangeError("The cursor is for another query");
+  const start = cursor ? decodeCursor(cursor, cursorBinding) : undefined;
+  if (start && start.index !== plan.index) throw new InvalidCursorError();
   const { Items, LastEvaluatedKey } = await dynamoDocumentClient().send(
     new QueryCommand({
       TableName: config.casesTable(),
@@ -204,10 +206,15 @@ export async function listFollowUps(
   return {
     items: (Items ?? []).map(toFollowUp),
     nextCursor: LastEvaluatedKey
-      ? encodeCursor({
-          index: plan.index,
-          key: Object.fromEntries(Object.entries(LastEvaluatedKey).map(([k, v]) => [k, String(v)])),
-        })
+      ? encodeCursor(
+          {
+            index: plan.index,
+            key: Object.fromEntries(
+              Object.entries(LastEvaluatedKey).map(([k, v]) => [k, String(v)]),
+            ),
+          },
+          cursorBinding,
+        )
       : null,
   };
 }

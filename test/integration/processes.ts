@@ -24,7 +24,13 @@ export async function start(dataDir: string, via: "npm" | "node"): Promise<Start
       : [process.execPath, ["--import", "tsx", "infra/local/main.ts"]];
   const child = spawn(command as string, args as string[], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: "0", POWERTOOLS_LOG_LEVEL: "ERROR" },
+    // Its own store: never an in-process test system's (whose endpoint this process may carry).
+    env: {
+      ...withoutLocalEndpoints(process.env),
+      DATA_DIR: dataDir,
+      PORT: "0",
+      POWERTOOLS_LOG_LEVEL: "ERROR",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.push(child);
@@ -77,4 +83,10 @@ export async function drain(url: string) {
       body: JSON.stringify({ advance: "PT3M" }),
     });
   }
+}
+
+function withoutLocalEndpoints(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !name.startsWith("AWS_ENDPOINT_URL")),
+  );
 }

@@ -2,6 +2,7 @@
 // Ops read it without the customer's and agents' words (free text may hold personal data).
 import { z } from "zod";
 import { getCase, type TimelineEntry, timelineOf } from "#shared/adapters/case-store.ts";
+import { cursorBinding } from "#shared/adapters/cursor.ts";
 import type { Caller } from "../caller.ts";
 import { canRead, readableTeams } from "../case-access.ts";
 import { HttpError, json } from "../http.ts";
@@ -19,7 +20,12 @@ export async function caseTimelineRoute({ event, caller }: ApiRequest) {
   if (!found) throw new HttpError(404, "Not Found", `No case ${caseId}`);
   if (!canRead(found, caller, await readableTeams(caller)))
     throw new HttpError(403, "Forbidden", `Case ${caseId} belongs to a team you do not work for`);
-  const page = await timelineOf(caseId, query.limit, query.cursor);
+  const page = await timelineOf(
+    caseId,
+    query.limit,
+    query.cursor,
+    cursorBinding(caller.userId, `GET /v1/cases/${caseId}/timeline`, query),
+  );
   return json(200, {
     items: page.items.map((e) => entryView(e, caller)),
     nextCursor: page.nextCursor,

@@ -5,6 +5,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { z } from "zod";
 import { OVERDUE_AFTER_MS } from "#functions/sweeper/dispatch-follow-ups.ts";
 import { clock } from "#shared/adapters/clock.ts";
+import { cursorBinding } from "#shared/adapters/cursor.ts";
 import { getFollowUp, listFollowUps } from "#shared/adapters/follow-up-store.ts";
 import { getAgent, listTeams } from "#shared/adapters/org-store.ts";
 import { FOLLOW_UP_ID, FOLLOW_UP_STATUSES, type FollowUp } from "#shared/domain/follow-up.ts";
@@ -50,6 +51,7 @@ export async function listFollowUpsRoute({ event, caller }: ApiRequest) {
     { ...scope, ...(query.status ? { status: query.status } : {}) },
     query.limit,
     query.cursor,
+    cursorBinding(caller.userId, "GET /v1/follow-ups", query),
   );
   const now = clock.now();
   return json(200, {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { waybillNo } from "#events/upstream/common.ts";
 import { listCases } from "#shared/adapters/case-store.ts";
 import { clock } from "#shared/adapters/clock.ts";
+import { cursorBinding } from "#shared/adapters/cursor.ts";
 import { CASE_STATUSES, CATEGORIES, PRIORITIES } from "#shared/domain/case.ts";
 import { canRead, readableTeams } from "../case-access.ts";
 import { caseView } from "../case-view.ts";
@@ -23,7 +24,14 @@ const listQuery = z.strictObject({
 export async function listCasesRoute({ event, caller }: ApiRequest) {
   const query = parseQuery(event, listQuery);
   const teams = await readableTeams(caller);
-  const page = await listCases({ ...query, allowedTeams: teams }, clock.now());
+  const page = await listCases(
+    {
+      ...query,
+      allowedTeams: teams,
+      cursorBinding: cursorBinding(caller.userId, "GET /v1/cases", query),
+    },
+    clock.now(),
+  );
   return json(200, {
     items: page.items.filter((c) => canRead(c, caller, teams)).map((c) => caseView(c, caller)),
     nextCursor: page.nextCursor,
