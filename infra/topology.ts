@@ -24,12 +24,32 @@ export interface FunctionSpec {
   readonly description: string;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
-  /** Tables the function reads and writes; each becomes env `<TABLE>_TABLE_NAME` plus an IAM grant. */
-  readonly tables: readonly ("cases" | "idempotency")[];
+  /**
+   * What the function does with each table; each table named becomes env `<TABLE>_TABLE_NAME`
+   * plus an IAM grant of exactly that (infra/cdk/care-function.ts). `read`: GetItem,
+   * BatchGetItem and Query, on the table and its indexes; `write`: also PutItem, UpdateItem and
+   * DeleteItem. Nobody gets Scan. The idempotency records of an SQS consumer are always read
+   * and written.
+   */
+  readonly access: {
+    readonly cases?: TableAccess;
+    readonly idempotency?: "write";
+  };
   /** Whether the function publishes domain events to the bus (env EVENT_BUS_NAME plus a grant). */
   readonly publishes: boolean;
   /** Queues the function may send to directly (env `<QUEUE>_DLQ_URL`), e.g. to reject poison messages. */
   readonly sendsToDeadLetterQueuesOf?: readonly string[];
+}
+
+export type TableName = "cases" | "idempotency";
+export type TableAccess = "read" | "write";
+
+/** The tables a function uses, with what it does with each, in the order of `tables`. */
+export function tableAccessOf(spec: FunctionSpec): readonly [TableName, TableAccess][] {
+  return tables.flatMap((table) => {
+    const access = spec.access[table.name as TableName];
+    return access ? [[table.name as TableName, access] as [TableName, TableAccess]] : [];
+  });
 }
 
 export interface QueueSpec {
@@ -122,7 +142,7 @@ export const functions: readonly FunctionSpec[] = [
     description: "Upstream delivery events → cases (one open case per waybill and problem)",
     memoryMb: 512,
     timeoutSeconds: 20,
-    tables: ["cases", "idempotency"],
+    access: { cases: "write", idempotency: "write" },
     publishes: true,
     sendsToDeadLetterQueuesOf: ["intake"],
   },
@@ -132,7 +152,7 @@ export const functions: readonly FunctionSpec[] = [
     description: "Case Opened → category, severity, priority, feedback type, SLA deadlines",
     memoryMb: 512,
     timeoutSeconds: 20,
-    tables: ["cases", "idempotency"],
+    access: { cases: "write", idempotency: "write" },
     publishes: true,
   },
   {
@@ -142,7 +162,7 @@ export const functions: readonly FunctionSpec[] = [
       "Case Classified → team, then an on-shift agent with spare capacity, else the team queue",
     memoryMb: 512,
     timeoutSeconds: 20,
-    tables: ["cases", "idempotency"],
+    access: { cases: "write", idempotency: "write" },
     publishes: true,
   },
   {
@@ -152,7 +172,7 @@ export const functions: readonly FunctionSpec[] = [
       "Every minute: re-drives cases that stopped moving, watches SLAs, makes follow-up calls due",
     memoryMb: 512,
     timeoutSeconds: 60,
-    tables: ["cases", "idempotency"],
+    access: { cases: "write", idempotency: "write" },
     publishes: true,
   },
   {
@@ -162,7 +182,7 @@ export const functions: readonly FunctionSpec[] = [
       "Case Resolved → the follow-up call (回访) scheduled in callable hours; its outcome → the case closed or reopened; Case Closed → a pending follow-up cancelled",
     memoryMb: 512,
     timeoutSeconds: 20,
-    tables: ["cases", "idempotency"],
+    access: { cases: "write", idempotency: "write" },
     publishes: true,
   },
   {
@@ -172,17 +192,27 @@ export const functions: readonly FunctionSpec[] = [
       "KPI aggregator: domain events and delivered parcels → daily aggregates per team, category, channel, agent, outlet, courier, region (each fact counted once) and live KPI metrics",
     memoryMb: 512,
     timeoutSeconds: 20,
-    tables: ["cases", "idempotency"],
+    access: { cases: "write", idempotency: "write" },
     publishes: false,
   },
   {
     name: "api",
     entry: "functions/api/handler.ts",
-    description: "HTTP API for the agents' front end",
+    description: "HTTP API for the agents' front end: the routes that write",
     memoryMb: 1024,
     timeoutSeconds: 10,
-    tables: ["cases"],
+    access: { cases: "write" },
     publishes: true,
+  },
+  {
+    // The same bundle as `api`; its role can only read, so no GET can write, delete or publish.
+    name: "api-read",
+    entry: "functions/api/handler.ts",
+    description: "HTTP API for the agents' front end: the read-only routes (GET)",
+    memoryMb: 1024,
+    timeoutSeconds: 10,
+    access: { cases: "read" },
+    publishes: false,
   },
 ];
 
@@ -292,12 +322,12 @@ export function rules(upstreamSource: string = DEFAULT_UPSTREAM_SOURCE): readonl
 }
 
 export const routes: readonly RouteSpec[] = [
-  { method: "GET", path: "/health", function: "api", auth: false },
-  { method: "GET", path: "/v1/cases", function: "api", auth: true },
+  { method: "GET", path: "/health", function: "api-read", auth: false },
+  { method: "GET", path: "/v1/cases", function: "api-read", auth: true },
   { method: "POST", path: "/v1/cases", function: "api", auth: true },
-  { method: "GET", path: "/v1/cases/{caseId}", function: "api", auth: true },
+  { method: "GET", path: "/v1/cases/{caseId}", function: "api-read", auth: true },
   { method: "PATCH", path: "/v1/cases/{caseId}", function: "api", auth: true },
-  { method: "GET", path: "/v1/cases/{caseId}/timeline", function: "api", auth: true },
+  { method: "GET", path: "/v1/cases/{caseId}/timeline", function: "api-read", auth: true },
   { method: "POST", path: "/v1/cases/{caseId}/responses", function: "api", auth: true },
   { method: "POST", path: "/v1/cases/{caseId}/notes", function: "api", auth: true },
   { method: "POST", path: "/v1/cases/{caseId}/wait", function: "api", auth: true },
@@ -306,19 +336,32 @@ export const routes: readonly RouteSpec[] = [
   { method: "POST", path: "/v1/cases/{caseId}/merge", function: "api", auth: true },
   { method: "POST", path: "/v1/cases/{caseId}/resolve", function: "api", auth: true },
   { method: "POST", path: "/v1/cases/{caseId}/close", function: "api", auth: true },
-  { method: "GET", path: "/v1/follow-ups", function: "api", auth: true },
-  { method: "GET", path: "/v1/follow-ups/{followUpId}", function: "api", auth: true },
+  { method: "GET", path: "/v1/follow-ups", function: "api-read", auth: true },
+  { method: "GET", path: "/v1/follow-ups/{followUpId}", function: "api-read", auth: true },
   { method: "POST", path: "/v1/follow-ups/{followUpId}/outcome", function: "api", auth: true },
-  { method: "GET", path: "/v1/kpis", function: "api", auth: true },
-  { method: "GET", path: "/v1/kpis/hotspots", function: "api", auth: true },
-  { method: "GET", path: "/v1/teams", function: "api", auth: true },
+  { method: "GET", path: "/v1/kpis", function: "api-read", auth: true },
+  { method: "GET", path: "/v1/kpis/hotspots", function: "api-read", auth: true },
+  { method: "GET", path: "/v1/teams", function: "api-read", auth: true },
   { method: "PUT", path: "/v1/teams/{teamId}", function: "api", auth: true },
-  { method: "GET", path: "/v1/agents", function: "api", auth: true },
+  { method: "GET", path: "/v1/agents", function: "api-read", auth: true },
   { method: "PUT", path: "/v1/agents/{agentId}", function: "api", auth: true },
   { method: "PATCH", path: "/v1/agents/{agentId}", function: "api", auth: true },
-  { method: "GET", path: "/v1/notice-settings", function: "api", auth: true },
+  { method: "GET", path: "/v1/notice-settings", function: "api-read", auth: true },
   { method: "PUT", path: "/v1/notice-settings/{category}", function: "api", auth: true },
 ];
+
+/**
+ * CORS for the agents' front end, the same in both runtimes (the origin is configuration: CDK
+ * context `frontendOrigin`, locally env FRONTEND_ORIGIN): the methods of `routes`, the request
+ * headers the API reads, and the response headers a script may read. No credentials: the front
+ * end sends a bearer token, never cookies.
+ */
+export const cors = {
+  allowMethods: () => [...new Set(routes.map((route) => route.method))],
+  allowHeaders: ["authorization", "content-type", "if-match", "idempotency-key"],
+  exposeHeaders: ["etag", "location"],
+  maxAgeSeconds: 600,
+} as const;
 
 export function functionSpec(name: string): FunctionSpec {
   const spec = functions.find((f) => f.name === name);

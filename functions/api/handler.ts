@@ -5,7 +5,7 @@ import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy from "@middy/core";
 import httpRouterHandler, { type Route } from "@middy/http-router";
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
-import { routes } from "#infra/topology.ts";
+import { functionSpec, routes } from "#infra/topology.ts";
 import { InvalidCursorError } from "#shared/adapters/cursor.ts";
 import { logger, tracer } from "#shared/adapters/powertools.ts";
 import { callerOf } from "./caller.ts";
@@ -99,8 +99,10 @@ function toProblem(error: unknown, path: string): HttpResult {
   );
 }
 
+// Every route of a function built from this bundle (`api` writes, `api-read` only reads: API
+// Gateway sends each its own routes, and the read function's role cannot write).
 const apiRoutes: Route<APIGatewayProxyEventV2, HttpResult>[] = routes
-  .filter((r) => r.function === "api")
+  .filter((r) => functionSpec(r.function).entry === "functions/api/handler.ts")
   .map((r) => ({ method: r.method, path: r.path, handler: route(r.method, r.path, r.auth) }));
 
 export const handler = middy(

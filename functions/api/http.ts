@@ -4,6 +4,19 @@ import type { FieldError } from "#shared/adapters/validation.ts";
 
 export type HttpResult = Exclude<APIGatewayProxyResultV2, string>;
 
+/**
+ * On every response of the API (both builders below; the local runtime adds them to its own
+ * answers too): HTTPS only, no sniffing, no caching of personal data, nothing to render or frame.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "strict-transport-security": "max-age=31536000; includeSubDomains",
+  "x-content-type-options": "nosniff",
+  "cache-control": "no-store",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+};
+
 export function json(
   statusCode: number,
   body: unknown,
@@ -11,7 +24,7 @@ export function json(
 ): HttpResult {
   return {
     statusCode,
-    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+    headers: { "content-type": "application/json; charset=utf-8", ...SECURITY_HEADERS, ...headers },
     body: JSON.stringify(body),
   };
 }
@@ -32,7 +45,7 @@ export class HttpError extends Error {
 export function problem(error: HttpError, instance?: string): HttpResult {
   return {
     statusCode: error.status,
-    headers: { "content-type": "application/problem+json; charset=utf-8" },
+    headers: { "content-type": "application/problem+json; charset=utf-8", ...SECURITY_HEADERS },
     body: JSON.stringify({
       type: "about:blank",
       status: error.status,

@@ -223,7 +223,8 @@ export class Monitoring extends Construct {
 
   private alarmOnApi(api: IHttpApi) {
     this.alarm("api-5xx", {
-      description: "The HTTP API answered 5xx (in 5 minutes): read the api function's log group",
+      description:
+        "The HTTP API answered 5xx (in 5 minutes): read the log groups of the api and api-read functions",
       metric: api.metricServerError({ period: Duration.minutes(5), statistic: "Sum" }),
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -29,15 +29,8 @@ export function acknowledgeNagFindings(service: ServiceStack): void {
     acknowledge(
       fn,
       "AwsSolutions-IAM5[Resource::*]",
-      "X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions",
+      "X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions (the only * in the functions' roles)",
     );
-    for (const action of ["kms:ReEncrypt*", "kms:GenerateDataKey*"]) {
-      acknowledge(
-        fn,
-        `AwsSolutions-IAM5[Action::${action}]`,
-        "CDK's grant for the tables' customer-managed key; scoped to that one key",
-      );
-    }
     acknowledge(
       fn,
       "Serverless-LambdaDLQ",
@@ -53,6 +46,14 @@ export function acknowledgeNagFindings(service: ServiceStack): void {
       );
     }
   }
+  const cursorKeys = new Set([...service.functions.values()].map((fn) => fn.cursorKey));
+  for (const key of cursorKeys)
+    if (key)
+      acknowledge(
+        key,
+        "AwsSolutions-SMG4",
+        "The cursor key signs pagination cursors valid 24 h; the functions read it at deployment, so rotation would not reach them: a new key is a new secret (cursors in flight get a 400)",
+      );
   for (const { deadLetterQueue } of service.queues.values()) {
     acknowledge(
       deadLetterQueue,

@@ -5,6 +5,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import {
+  CorsHttpMethod,
   HttpApi,
   HttpMethod,
   type HttpRoute,
@@ -18,8 +19,10 @@ import {
   AccountRecovery,
   FeaturePlan,
   Mfa,
+  OAuthScope,
   StandardThreatProtectionMode,
   UserPool,
+  UserPoolClientIdentityProvider,
 } from "aws-cdk-lib/aws-cognito";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import {
@@ -36,6 +39,7 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import {
+  cors,
   DOMAIN_EVENT_SOURCE,
   envNames,
   functions,
@@ -43,6 +47,7 @@ import {
   routes,
   rules,
   schedules,
+  tableAccessOf,
   tables,
 } from "#infra/topology.ts";
 import { CareFunction } from "./care-function.ts";
@@ -58,6 +63,27 @@ export interface ServiceStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** SLA attainment alarm threshold (context `slaTarget`), default DEFAULT_SLA_TARGET. */
   readonly slaTarget?: number;
+  /** Origins whose browsers may call the API (context `frontendOrigin`); none: no CORS. */
+  readonly frontendOrigins?: readonly string[];
+  /** Where Cognito may send the authorization code (context `callbackUrls`), default DEFAULT_CALLBACK_URLS. */
+  readonly callbackUrls?: readonly string[];
+  /** Where Cognito may send the browser after sign-out (context `logoutUrls`); default: the callback URLs' origins. */
+  readonly logoutUrls?: readonly string[];
+  /** Prefix of the managed login's Cognito domain (context `authDomainPrefix`); none: no domain. */
+  readonly authDomainPrefix?: string;
+  /** Default stage throttling (context `throttleRateLimit`, `throttleBurstLimit`), default DEFAULT_THROTTLE. */
+  readonly throttle?: { readonly rateLimit?: number; readonly burstLimit?: number };
+}
+
+/** The front end's callback on a Vite dev server, until context `callbackUrls` names the real one. */
+export const DEFAULT_CALLBACK_URLS: readonly string[] = ["http://localhost:5173/callback"];
+
+/** Requests per second (steady) and burst of the whole stage, well under the account's 10,000/5,000. */
+export const DEFAULT_THROTTLE = { rateLimit: 200, burstLimit: 400 } as const;
+
+/** Sign-out returns to the front end's start page: the origin of each callback URL. */
+export function logoutUrlsFor(callbackUrls: readonly string[]): string[] {
+  return [...new Set(callbackUrls.map((url) => `${new URL(url).origin}/`))];
 }
 
 export const USER_GROUPS = ["agents", "supervisors", "ops", "admins"] as const;
@@ -98,7 +124,7 @@ export class ServiceStack extends Stack {
     this.createRules(props.bus, props.upstreamSource);
     this.createSchedules();
     this.busPolicy = this.createBusPolicy(props.bus);
-    this.httpApi = this.createHttpApi();
+    this.httpApi = this.createHttpApi(props);
     this.monitoring = new Monitoring(this, "Monitoring", {
       functions: this.functions,
       queues: this.queues,
@@ -147,14 +173,15 @@ export class ServiceStack extends Stack {
         // Set on every function, as the local runtime does: the source integrators publish under.
         environment: { [envNames.upstreamSource]: props.upstreamSource },
       });
-      for (const tableName of spec.tables) {
+      for (const [tableName, access] of tableAccessOf(spec)) {
         const tableSpec = required(
           tables.find((t) => t.name === tableName),
           tableName,
         );
-        fn.bindTable(tableSpec, required(props.tables.get(tableName), tableName));
+        fn.bindTable(tableSpec, required(props.tables.get(tableName), tableName), access);
       }
       if (spec.publishes) fn.bindBus(props.bus);
+      if (routes.some((route) => route.function === spec.name)) fn.bindCursorKey();
       for (const queueName of spec.sendsToDeadLetterQueuesOf ?? []) {
         fn.bindDeadLetterQueue(
           queueName,
@@ -254,7 +281,7 @@ export class ServiceStack extends Stack {
     });
   }
 
-  private createHttpApi(): HttpApi {
+  private createHttpApi(props: ServiceStackProps): HttpApi {
     const userPool = new UserPool(this, "Users", {
       selfSignUpEnabled: false,
       signInAliases: { email: true, username: true },
@@ -276,10 +303,36 @@ export class ServiceStack extends Stack {
     for (const group of USER_GROUPS) {
       userPool.addGroup(`${pascal(group)}Group`, { groupName: group });
     }
+    // The agents' front end is a browser app: a public client (no secret) that signs in through
+    // the user pool's managed login with the authorization-code grant and PKCE, never the implicit
+    // grant. No direct sign-in API flow (SRP, password, custom): managed login is where MFA and
+    // threat protection happen; CDK keeps ALLOW_REFRESH_TOKEN_AUTH so sessions can be renewed.
+    const callbackUrls = props.callbackUrls ?? DEFAULT_CALLBACK_URLS;
     const client = userPool.addClient("FrontEnd", {
-      authFlows: { userSrp: true },
+      generateSecret: false,
+      authFlows: {
+        userSrp: false,
+        userPassword: false,
+        adminUserPassword: false,
+        custom: false,
+        user: false,
+      },
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [...callbackUrls],
+        logoutUrls: [...(props.logoutUrls ?? logoutUrlsFor(callbackUrls))],
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
     });
+    if (props.authDomainPrefix) {
+      const domain = userPool.addDomain("LoginDomain", {
+        cognitoDomain: { domainPrefix: props.authDomainPrefix },
+      });
+      new CfnOutput(this, "AuthBaseUrl", { value: domain.baseUrl() });
+    }
     const authorizer = new HttpUserPoolAuthorizer("CognitoAuthorizer", userPool, {
       userPoolClients: [client],
       identitySource: ["$request.header.Authorization"],
@@ -288,6 +341,20 @@ export class ServiceStack extends Stack {
     const api = new HttpApi(this, "HttpApi", {
       description: "courier-care agents' API",
       createDefaultStage: false,
+      // Browsers on the front end's origin only; none configured, no CORS at all (same-origin
+      // or non-browser clients). API Gateway answers the preflight itself.
+      ...(props.frontendOrigins?.length
+        ? {
+            corsPreflight: {
+              allowOrigins: [...props.frontendOrigins],
+              allowMethods: cors.allowMethods().map((method) => CorsHttpMethod[method]),
+              allowHeaders: [...cors.allowHeaders],
+              exposeHeaders: [...cors.exposeHeaders],
+              allowCredentials: false,
+              maxAge: Duration.seconds(cors.maxAgeSeconds),
+            },
+          }
+        : {}),
     });
     const accessLogs = new LogGroup(this, "HttpApiAccessLogs", {
       retention: RetentionDays.ONE_YEAR,
@@ -297,7 +364,7 @@ export class ServiceStack extends Stack {
       httpApi: api,
       stageName: "$default",
       autoDeploy: true,
-      throttle: { rateLimit: 200, burstLimit: 400 },
+      throttle: { ...DEFAULT_THROTTLE, ...props.throttle },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: ACCESS_LOG_FORMAT,

@@ -1,5 +1,6 @@
 // The HTTP API as API Gateway (HTTP API, payload format 2.0) presents it to a function:
-// route matching, JWT authorization on protected routes, and the event and result shapes.
+// route matching, JWT authorization on protected routes, the event and result shapes, and CORS
+// for the front end's origin (as the CDK app's corsPreflight configures it).
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type {
@@ -7,7 +8,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
 } from "aws-lambda";
 import type { JWTPayload } from "jose";
-import type { RouteSpec } from "../topology.ts";
+import { cors, type RouteSpec } from "../topology.ts";
 
 export interface MatchedRoute {
   readonly route: RouteSpec;
@@ -135,5 +136,66 @@ export function normalizeResult(result: unknown): HttpResponse {
     statusCode: 200,
     headers: { "content-type": "application/json" },
     body: Buffer.from(body),
+  };
+}
+
+/** Where `npm run dev` of a Vite front end serves: allowed locally unless FRONTEND_ORIGIN says otherwise. */
+export const DEFAULT_LOCAL_FRONTEND_ORIGIN = "http://localhost:5173";
+
+/** FRONTEND_ORIGIN: unset, the Vite dev server's origin; empty, no CORS; else comma-separated origins. */
+export function frontendOriginsFrom(value: string | undefined): string[] {
+  if (value === undefined) return [DEFAULT_LOCAL_FRONTEND_ORIGIN];
+  return value
+    .split(",")
+    .map((origin) => origin.trim().replace(/\/$/, ""))
+    .filter((origin) => origin !== "");
+}
+
+type RequestHeaders = IncomingMessage["headers"];
+
+const allowedOrigin = (origins: readonly string[], headers: RequestHeaders) => {
+  const origin = headers.origin;
+  return typeof origin === "string" && origins.includes(origin) ? origin : undefined;
+};
+
+/** A browser's CORS preflight: OPTIONS with Origin and Access-Control-Request-Method. */
+export function isPreflight(method: string | undefined, headers: RequestHeaders): boolean {
+  return (
+    method === "OPTIONS" &&
+    typeof headers.origin === "string" &&
+    typeof headers["access-control-request-method"] === "string"
+  );
+}
+
+/**
+ * The headers of the answer (204) to a preflight: what the API allows when the origin is one of
+ * `origins`, nothing of CORS otherwise (the browser then refuses the request), as API Gateway does.
+ */
+export function preflightHeaders(
+  origins: readonly string[],
+  headers: RequestHeaders,
+): Record<string, string> {
+  const origin = allowedOrigin(origins, headers);
+  if (!origin) return { vary: "origin" };
+  return {
+    "access-control-allow-origin": origin,
+    "access-control-allow-methods": cors.allowMethods().join(","),
+    "access-control-allow-headers": cors.allowHeaders.join(","),
+    "access-control-max-age": String(cors.maxAgeSeconds),
+    vary: "origin",
+  };
+}
+
+/** CORS headers of an actual response: the origin, if allowed, and the headers a script may read. */
+export function corsResponseHeaders(
+  origins: readonly string[],
+  headers: RequestHeaders,
+): Record<string, string> {
+  const origin = allowedOrigin(origins, headers);
+  if (!origin) return origins.length > 0 ? { vary: "origin" } : {};
+  return {
+    "access-control-allow-origin": origin,
+    "access-control-expose-headers": cors.exposeHeaders.join(","),
+    vary: "origin",
   };
 }

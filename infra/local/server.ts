@@ -2,11 +2,20 @@
 // SendMessage (AWS JSON protocols, so the real SDK clients work against it), and /_local/*.
 // Every client mistake is a 4xx; only a genuine internal error is a 500.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { SECURITY_HEADERS } from "#functions/api/http.ts";
 import type { RouteSpec } from "../topology.ts";
 import { type LocalBus, PutEventsValidationError } from "./bus.ts";
 import { maskQueueReport } from "./display-masking.ts";
 import { parseClockAdvance } from "./duration.ts";
-import { apiGatewayEvent, matchRoute, normalizeResult } from "./http-api.ts";
+import {
+  apiGatewayEvent,
+  corsResponseHeaders,
+  frontendOriginsFrom,
+  isPreflight,
+  matchRoute,
+  normalizeResult,
+  preflightHeaders,
+} from "./http-api.ts";
 import type { LocalFunction } from "./lambda.ts";
 import type { TokenVerifier } from "./local-auth.ts";
 import { type DeadLetterTarget, SqsApiError, sendMessage } from "./sqs-api.ts";
@@ -30,6 +39,8 @@ export interface ServerDependencies {
   /** Moves a queue's dead letters back to it; undefined when there is no such queue. */
   readonly redrive: (queue: string) => number | undefined;
   readonly log: (line: string) => void;
+  /** Origins allowed by CORS; default from env FRONTEND_ORIGIN (frontendOriginsFrom). */
+  readonly frontendOrigins?: readonly string[];
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -37,7 +48,19 @@ const MAX_BODY_BYTES = 1024 * 1024;
 const LATEST_CLOCK = Date.parse("9999-12-31T23:59:59.999Z");
 
 export function createLocalServer(deps: ServerDependencies): Server {
+  const origins = deps.frontendOrigins ?? frontendOriginsFrom(process.env.FRONTEND_ORIGIN);
   return createServer((request, response) => {
+    // Every answer, the runtime's own (401, 404, …) as the functions': the security headers, and
+    // CORS for the front end's origin; a preflight is answered here, as API Gateway does.
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    if (isPreflight(request.method, request.headers)) {
+      request.resume();
+      response.writeHead(204, preflightHeaders(origins, request.headers));
+      response.end();
+      return;
+    }
+    for (const [name, value] of Object.entries(corsResponseHeaders(origins, request.headers)))
+      response.setHeader(name, value);
     handle(deps, request, response).catch((error: unknown) => {
       deps.log(`local runtime error: ${error instanceof Error ? error.stack : String(error)}`);
       if (!response.headersSent) send(response, 500, { message: "Internal server error" });

@@ -21,6 +21,7 @@ import {
   routes,
   rules,
   schedules,
+  tableAccessOf,
   tables,
 } from "#infra/topology.ts";
 import { noBundling, readValidationReport, type ValidationReport } from "./synth.ts";
@@ -104,7 +105,7 @@ describe("functions", () => {
       const fn = required(all[fnId(spec.name)]).Properties;
       const vars = fn.Environment.Variables as Record<string, unknown>;
       const expected = [
-        ...spec.tables.map(envNames.tableName),
+        ...tableAccessOf(spec).map(([table]) => envNames.tableName(table)),
         ...(spec.publishes ? [envNames.eventBusName] : []),
         ...(spec.sendsToDeadLetterQueuesOf ?? []).map(envNames.deadLetterQueueUrl),
       ];
@@ -121,7 +122,7 @@ describe("functions", () => {
             (resource === undefined ||
               JSON.stringify([s.Resource].flat()).includes(JSON.stringify(resource))),
         );
-      expect(allows("dynamodb:Query"), `${spec.name} queries`).toBe(spec.tables.length > 0);
+      expect(allows("dynamodb:Query"), `${spec.name} queries`).toBe(tableAccessOf(spec).length > 0);
       expect(allows("events:PutEvents"), `${spec.name} publishes`).toBe(spec.publishes);
       for (const queue of spec.sendsToDeadLetterQueuesOf ?? []) {
         expect(vars[envNames.deadLetterQueueUrl(queue)]).toEqual({ Ref: dlqId(queue) });

@@ -15,7 +15,7 @@ vi.mock("#infra/topology.ts", async (importOriginal) => {
     description: "Survey test function",
     memoryMb: 256,
     timeoutSeconds: 15,
-    tables: ["cases"],
+    access: { cases: "read" },
     publishes: false,
   };
   return {
@@ -55,7 +55,7 @@ vi.mock("#infra/topology.ts", async (importOriginal) => {
     routes: [
       ...original.routes,
       { method: "POST", path: "/v1/cases/{caseId}/surveys", function: "api", auth: true },
-      { method: "GET", path: "/version", function: "api", auth: false },
+      { method: "GET", path: "/version", function: "api-read", auth: false },
     ],
   } satisfies typeof Topology;
 });
@@ -107,6 +107,17 @@ describe("an extended topology", () => {
     expect(exempt).toHaveLength(actual.functions.filter((f) => f.publishes).length);
     expect(exempt).not.toContainEqual(roleArn("survey"));
     expect(exempt).toContainEqual(roleArn("intake"));
+    // It only reads (access cases: "read"): its role may query, never write.
+    const surveyRole = stack.getLogicalId(
+      stack.functions.get("survey")?.role?.node.defaultChild as CfnElement,
+    );
+    const surveyActions = Object.values(service.findResources("AWS::IAM::Policy"))
+      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: surveyRole }]))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()));
+    expect(surveyActions).toContain("dynamodb:Query");
+    expect(surveyActions.filter((a: string) => /^dynamodb:(Put|Update|Delete)/.test(a))).toEqual(
+      [],
+    );
     service.hasResourceProperties("AWS::ApiGatewayV2::Route", {
       RouteKey: "POST /v1/cases/{caseId}/surveys",
       AuthorizationType: "JWT",

@@ -6,6 +6,7 @@ import {
   queues,
   routes,
   rules,
+  tableAccessOf,
   tables,
   UPSTREAM_DETAIL_TYPES,
 } from "#infra/topology.ts";
@@ -16,8 +17,27 @@ describe("the topology", () => {
     for (const queue of queues) expect(() => functionSpec(queue.consumer)).not.toThrow();
     for (const rule of rules()) expect(queues.map((q) => q.name)).toContain(rule.targetQueue);
     for (const route of routes) expect(() => functionSpec(route.function)).not.toThrow();
-    for (const fn of functions)
-      for (const table of fn.tables) expect(tables.map((t) => t.name)).toContain(table);
+    for (const fn of functions) {
+      for (const table of Object.keys(fn.access))
+        expect(tables.map((t) => t.name)).toContain(table);
+      expect(tableAccessOf(fn)).toHaveLength(Object.keys(fn.access).length);
+    }
+  });
+
+  it("sends every GET to a function that cannot write or publish, and nothing else there", () => {
+    // A GET that writes (say an audited read, which adds a timeline entry) belongs on `api`:
+    // name it here, with the reason.
+    const writingGets = new Set<string>([]);
+    const readOnly = (name: string) => {
+      const spec = functionSpec(name);
+      return !spec.publishes && tableAccessOf(spec).every(([, access]) => access === "read");
+    };
+    for (const route of routes) {
+      const key = `${route.method} ${route.path}`;
+      expect(readOnly(route.function), `${key} → ${route.function}`).toBe(
+        route.method === "GET" && !writingGets.has(key),
+      );
+    }
   });
 
   it("routes every upstream detail type to intake, from the configured source", () => {
@@ -38,7 +58,7 @@ describe("the topology", () => {
 
   it("has an implementation for every authenticated api route, and no route without one", () => {
     const declared = routes
-      .filter((r) => r.function === "api" && r.auth)
+      .filter((r) => functionSpec(r.function).entry === "functions/api/handler.ts" && r.auth)
       .map((r) => `${r.method} ${r.path}`);
     expect(Object.keys(implementations).sort()).toEqual(declared.sort());
   });
