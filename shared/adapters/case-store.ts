@@ -21,7 +21,7 @@ import { dynamoDocumentClient } from "./aws-clients.ts";
 import { isConditionFailure, putIfAbsent } from "./conditional-writes.ts";
 import { config } from "./config.ts";
 import { type Cursor, decodeCursor, encodeCursor, InvalidCursorError } from "./cursor.ts";
-import { dueItems } from "./due-index.ts";
+import { countMatches, dueItems } from "./due-index.ts";
 
 export class VersionConflictError extends Error {
   constructor(caseId: string, expected: number) {
@@ -710,26 +710,14 @@ export function countNewCases(): Promise<number> {
   return countIndex("gsi3", STALLED_PARTITION, "");
 }
 
-async function countIndex(index: "gsi2" | "gsi3", pk: string, prefix: string): Promise<number> {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamoDocumentClient().send(
-      new QueryCommand({
-        TableName: config.casesTable(),
-        IndexName: index,
-        KeyConditionExpression: prefix
-          ? `${index}pk = :pk AND begins_with(${index}sk, :prefix)`
-          : `${index}pk = :pk`,
-        ExpressionAttributeValues: prefix ? { ":pk": pk, ":prefix": prefix } : { ":pk": pk },
-        Select: "COUNT",
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    count += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return count;
+function countIndex(index: "gsi2" | "gsi3", pk: string, prefix: string): Promise<number> {
+  return countMatches({
+    IndexName: index,
+    KeyConditionExpression: prefix
+      ? `${index}pk = :pk AND begins_with(${index}sk, :prefix)`
+      : `${index}pk = :pk`,
+    ExpressionAttributeValues: prefix ? { ":pk": pk, ":prefix": prefix } : { ":pk": pk },
+  });
 }
 
 async function firstOfIndex(index: "gsi2", pk: string, prefix: string) {

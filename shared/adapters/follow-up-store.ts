@@ -14,7 +14,7 @@ import { dynamoDocumentClient } from "./aws-clients.ts";
 import { isConditionFailure, putIfAbsent } from "./conditional-writes.ts";
 import { config } from "./config.ts";
 import { decodeCursor, encodeCursor, InvalidCursorError } from "./cursor.ts";
-import { dueItems } from "./due-index.ts";
+import { countMatches, dueItems } from "./due-index.ts";
 
 export class FollowUpConflictError extends Error {
   constructor(followUpId: string, expected: number) {
@@ -144,24 +144,12 @@ export async function dueFollowUps(now: Date, limit: number): Promise<FollowUp[]
 }
 
 /** Follow-up calls `due` since before `before` (overdue), counted on gsi4 (keys only). */
-export async function countDueSince(before: Date): Promise<number> {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamoDocumentClient().send(
-      new QueryCommand({
-        TableName: config.casesTable(),
-        IndexName: "gsi4",
-        KeyConditionExpression: "gsi4pk = :pk AND gsi4sk < :before",
-        ExpressionAttributeValues: { ":pk": "FOLLOWUPS#due", ":before": before.toISOString() },
-        Select: "COUNT",
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    count += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return count;
+export function countDueSince(before: Date): Promise<number> {
+  return countMatches({
+    IndexName: "gsi4",
+    KeyConditionExpression: "gsi4pk = :pk AND gsi4sk < :before",
+    ExpressionAttributeValues: { ":pk": "FOLLOWUPS#due", ":before": before.toISOString() },
+  });
 }
 
 export interface FollowUpQuery {
