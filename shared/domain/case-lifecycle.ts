@@ -598,17 +598,7 @@ function step(c: Case, action: LifecycleAction, ctx: StepContext): Step | Lifecy
         kind: "merged",
         summary: `Merged into ${into} and closed`,
         data: { intoCaseId: into, from: c.status },
-        event: {
-          detailType: "Case Closed",
-          detail: {
-            ...base,
-            category: c.category,
-            team: c.team,
-            actor,
-            mergedInto: into,
-            closedAt: at,
-          },
-        },
+        event: closedEvent(c, actor, at, { mergedInto: into }),
       });
     }
     case "resolve":
@@ -666,17 +656,7 @@ function step(c: Case, action: LifecycleAction, ctx: StepContext): Step | Lifecy
         kind: "closed",
         summary: `Closed by ${actor}`,
         data: { reason: action.reason, from: c.status, ...resumedData(c, ended) },
-        event: {
-          detailType: "Case Closed",
-          detail: {
-            ...base,
-            category: c.category,
-            team: c.team,
-            actor,
-            mergedInto: null,
-            closedAt: at,
-          },
-        },
+        event: closedEvent(c, actor, at),
       });
     }
     case "follow-up-close":
@@ -686,18 +666,7 @@ function step(c: Case, action: LifecycleAction, ctx: StepContext): Step | Lifecy
         kind: "closed",
         summary: "Closed: the customer confirmed the problem is solved and is satisfied",
         data: { followUpId: action.followUpId, from: c.status },
-        event: {
-          detailType: "Case Closed",
-          detail: {
-            ...base,
-            category: c.category,
-            team: c.team,
-            actor,
-            mergedInto: null,
-            followUpId: action.followUpId,
-            closedAt: at,
-          },
-        },
+        event: closedEvent(c, actor, at, { followUpId: action.followUpId }),
       });
     case "correct":
       return ok({
@@ -809,6 +778,29 @@ function step(c: Case, action: LifecycleAction, ctx: StepContext): Step | Lifecy
       });
     }
   }
+}
+
+/** Case Closed, by whichever move closes the case (close, merge, a satisfied follow-up). */
+function closedEvent(
+  c: Case,
+  actor: string,
+  at: string,
+  extra: { mergedInto?: string; followUpId?: string } = {},
+): LifecycleEvent {
+  const { mergedInto = null, followUpId } = extra;
+  return {
+    detailType: "Case Closed",
+    detail: {
+      caseId: c.caseId,
+      waybillNo: c.waybillNo,
+      category: c.category,
+      team: c.team,
+      actor,
+      mergedInto,
+      ...(followUpId ? { followUpId } : {}),
+      closedAt: at,
+    },
+  };
 }
 
 // ---- rules -----------------------------------------------------------------------------------
