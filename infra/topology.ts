@@ -323,11 +323,14 @@ export function rules(upstreamSource: string = DEFAULT_UPSTREAM_SOURCE): readonl
 
 export const routes: readonly RouteSpec[] = [
   { method: "GET", path: "/health", function: "api-read", auth: false },
+  { method: "GET", path: "/openapi.json", function: "api-read", auth: false },
   { method: "GET", path: "/v1/cases", function: "api-read", auth: true },
   { method: "POST", path: "/v1/cases", function: "api", auth: true },
   { method: "GET", path: "/v1/cases/{caseId}", function: "api-read", auth: true },
   { method: "PATCH", path: "/v1/cases/{caseId}", function: "api", auth: true },
   { method: "GET", path: "/v1/cases/{caseId}/timeline", function: "api-read", auth: true },
+  // An audited read: it writes its `contact-read` timeline entry first, so it runs on `api`.
+  { method: "GET", path: "/v1/cases/{caseId}/contact", function: "api", auth: true },
   { method: "POST", path: "/v1/cases/{caseId}/responses", function: "api", auth: true },
   { method: "POST", path: "/v1/cases/{caseId}/notes", function: "api", auth: true },
   { method: "POST", path: "/v1/cases/{caseId}/wait", function: "api", auth: true },
@@ -338,7 +341,9 @@ export const routes: readonly RouteSpec[] = [
   { method: "POST", path: "/v1/cases/{caseId}/close", function: "api", auth: true },
   { method: "GET", path: "/v1/follow-ups", function: "api-read", auth: true },
   { method: "GET", path: "/v1/follow-ups/{followUpId}", function: "api-read", auth: true },
+  { method: "GET", path: "/v1/follow-ups/{followUpId}/contact", function: "api", auth: true },
   { method: "POST", path: "/v1/follow-ups/{followUpId}/outcome", function: "api", auth: true },
+  { method: "POST", path: "/v1/customers/{customerId}/erasure", function: "api", auth: true },
   { method: "GET", path: "/v1/kpis", function: "api-read", auth: true },
   { method: "GET", path: "/v1/kpis/hotspots", function: "api-read", auth: true },
   { method: "GET", path: "/v1/teams", function: "api-read", auth: true },
@@ -349,6 +354,20 @@ export const routes: readonly RouteSpec[] = [
   { method: "GET", path: "/v1/notice-settings", function: "api-read", auth: true },
   { method: "PUT", path: "/v1/notice-settings/{category}", function: "api", auth: true },
 ];
+
+/**
+ * Requests no route matches (API Gateway's `$default` route) go to this function, which answers
+ * 405 with `Allow` when the path has other methods and 404 otherwise, both as problem+json. No
+ * authorizer: it only tells which routes exist, which GET /openapi.json publishes anyway.
+ */
+export const unmatchedRoute = { function: "api-read" } as const;
+
+/**
+ * Stage throttling (requests per second, and the burst a bucket holds), the same in both
+ * runtimes: past it API Gateway answers `429 {"message":"Too Many Requests"}` before any function
+ * runs. The CDK app takes context `throttleRateLimit` / `throttleBurstLimit`.
+ */
+export const DEFAULT_THROTTLE = { rateLimit: 200, burstLimit: 400 } as const;
 
 /**
  * CORS for the agents' front end, the same in both runtimes (the origin is configuration: CDK

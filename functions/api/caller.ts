@@ -20,6 +20,9 @@ export function callerOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): Caller
   const roles = groupsOf(claims["cognito:groups"]).filter((g): g is Role =>
     (ROLES as readonly string[]).includes(g),
   );
+  // One place for every route: a valid token of none of our groups may do nothing here.
+  if (roles.length === 0)
+    throw new HttpError(403, "Forbidden", "Your token names none of the groups of this API");
   return { userId: sub, roles };
 }
 

@@ -1,12 +1,18 @@
-// The Case as the API shows it (contract §3): phone numbers masked; names too for ops, who
-// read cases for oversight, not to call the customer; and for ops no customer words at all
-// (free text can hold any personal data, which no mask can find reliably).
+// The Case as the API shows it (contract §3; privacy.ts): the customer's name and phone masked
+// for every role (the assigned agent reads them through GET /v1/cases/{caseId}/contact), and
+// the words (message, resolution, waiting reason, the events' descriptions and reasons) masked
+// for the caller. Ops get the masked words rather than none: oversight reads what customers
+// complain about and what agents answered, and what identifies the customer is masked.
 import type { Case, CaseCorrection, CaseSla } from "#shared/domain/case.ts";
-import { maskName, maskPhone } from "#shared/domain/masking.ts";
+import { maskName, maskPhone, maskTextFields } from "#shared/domain/masking.ts";
 import type { Caller } from "./caller.ts";
+import { maskerFor } from "./privacy.ts";
+import type { caseSchema, ResponseOf } from "./schemas.ts";
 
-export function caseView(c: Case, caller: Caller) {
-  const nameVisible = caller.roles.some((role) => role !== "ops");
+export function caseView(c: Case, caller: Caller): ResponseOf<typeof caseSchema> {
+  const mask = maskerFor(caller, [c.customer]);
+  const words = (text: string | null | undefined) =>
+    text === null || text === undefined ? null : mask(text);
   return {
     caseId: c.caseId,
     waybillNo: c.waybillNo,
@@ -20,7 +26,7 @@ export function caseView(c: Case, caller: Caller) {
     escalated: c.escalated,
     customer: {
       id: c.customer.id,
-      name: nameVisible ? c.customer.name : maskName(c.customer.name),
+      name: maskName(c.customer.name),
       phone: maskPhone(c.customer.phone),
       tier: c.customer.tier,
     },
@@ -29,15 +35,15 @@ export function caseView(c: Case, caller: Caller) {
     sla: slaView(c.sla),
     escalationLevel: c.escalationLevel ?? 0,
     resolvedAt: c.resolvedAt ?? null,
-    resolution: nameVisible ? (c.resolution ?? null) : null,
+    resolution: words(c.resolution),
     closedAt: c.closedAt ?? null,
     mergedInto: c.mergedInto ?? null,
-    waitingReason: nameVisible ? (c.waitingReason ?? null) : null,
+    waitingReason: words(c.waitingReason),
     trigger: c.trigger,
-    facts: c.facts,
+    facts: maskTextFields(c.facts, mask),
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
-    text: nameVisible ? (c.text ?? null) : null,
+    text: words(c.text),
     textSignals: c.textSignals ?? [],
     confidence: c.confidence ?? null,
     repeatOf: c.repeatOf ?? null,

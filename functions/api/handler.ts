@@ -2,15 +2,20 @@
 // Routes are declared in infra/topology.ts; this file maps each to its implementation.
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
-import middy from "@middy/core";
+import middy, { type MiddyHandlerObject } from "@middy/core";
 import httpRouterHandler, { type Route } from "@middy/http-router";
-import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  Context,
+} from "aws-lambda";
 import { functionSpec, routes } from "#infra/topology.ts";
 import { InvalidCursorError } from "#shared/adapters/cursor.ts";
 import { logger, tracer } from "#shared/adapters/powertools.ts";
 import { callerOf } from "./caller.ts";
-import { HttpError, type HttpResult, json, problem } from "./http.ts";
+import { HttpError, type HttpResult, problem } from "./http.ts";
 import type { ApiRequest } from "./request.ts";
+import { unmatchedRequest } from "./unmatched.ts";
 import {
   assignRoute,
   closeRoute,
@@ -24,6 +29,8 @@ import {
 import { caseTimelineRoute } from "./routes/case-timeline.ts";
 import { correctCaseRoute } from "./routes/correct-case.ts";
 import { createCaseRoute } from "./routes/create-case.ts";
+import { caseContactRoute, followUpContactRoute } from "./routes/customer-contact.ts";
+import { customerErasureRoute } from "./routes/customer-erasure.ts";
 import { getFollowUpRoute, listFollowUpsRoute, recordOutcomeRoute } from "./routes/follow-ups.ts";
 import { getCaseRoute } from "./routes/get-case.ts";
 import { hotspotsRoute, kpisRoute } from "./routes/kpis.ts";
@@ -31,6 +38,7 @@ import { listCasesRoute } from "./routes/list-cases.ts";
 import { listNoticeSettingsRoute, putNoticeSettingRoute } from "./routes/notice-settings.ts";
 import { listAgentsRoute, patchAgentRoute, putAgentRoute } from "./routes/org-agents.ts";
 import { listTeamsRoute, putTeamRoute } from "./routes/org-teams.ts";
+import { healthRoute, openApiRoute } from "./routes/public-routes.ts";
 
 type Implementation = (request: ApiRequest) => Promise<HttpResult>;
 
@@ -41,6 +49,7 @@ export const implementations: Record<string, Implementation> = {
   "GET /v1/cases/{caseId}": getCaseRoute,
   "PATCH /v1/cases/{caseId}": correctCaseRoute,
   "GET /v1/cases/{caseId}/timeline": caseTimelineRoute,
+  "GET /v1/cases/{caseId}/contact": caseContactRoute,
   "POST /v1/cases/{caseId}/responses": respondRoute,
   "POST /v1/cases/{caseId}/notes": noteRoute,
   "POST /v1/cases/{caseId}/wait": waitRoute,
@@ -51,6 +60,8 @@ export const implementations: Record<string, Implementation> = {
   "POST /v1/cases/{caseId}/close": closeRoute,
   "GET /v1/follow-ups": listFollowUpsRoute,
   "GET /v1/follow-ups/{followUpId}": getFollowUpRoute,
+  "GET /v1/follow-ups/{followUpId}/contact": followUpContactRoute,
+  "POST /v1/customers/{customerId}/erasure": customerErasureRoute,
   "POST /v1/follow-ups/{followUpId}/outcome": recordOutcomeRoute,
   "GET /v1/kpis": kpisRoute,
   "GET /v1/kpis/hotspots": hotspotsRoute,
@@ -63,8 +74,10 @@ export const implementations: Record<string, Implementation> = {
   "PUT /v1/notice-settings/{category}": putNoticeSettingRoute,
 };
 
+/** The routes without a token (auth: false). */
 const publicRoutes: Record<string, () => Promise<HttpResult>> = {
-  "GET /health": async () => json(200, { status: "ok" }),
+  "GET /health": healthRoute,
+  "GET /openapi.json": openApiRoute,
 };
 
 function route(method: string, path: string, auth: boolean) {
@@ -105,14 +118,26 @@ const apiRoutes: Route<APIGatewayProxyEventV2, HttpResult>[] = routes
   .filter((r) => functionSpec(r.function).entry === "functions/api/handler.ts")
   .map((r) => ({ method: r.method, path: r.path, handler: route(r.method, r.path, r.auth) }));
 
-export const handler = middy(
-  httpRouterHandler<APIGatewayProxyEventV2, HttpResult>({
-    routes: apiRoutes,
-    notFoundResponse: ({ method, path }) => {
-      throw new HttpError(404, "Not Found", `No route ${method} ${path}`);
-    },
-  }),
-)
+const router = httpRouterHandler<APIGatewayProxyEventV2, HttpResult>({
+  routes: apiRoutes,
+  notFoundResponse: ({ method, path }) => {
+    throw unmatchedRequest(method, path);
+  },
+});
+
+// API Gateway sends `$default` what no route matched: never a route for it (the router would
+// take `/v1/cases/` for `/v1/cases`, unauthorized).
+async function apiHandler(
+  event: APIGatewayProxyEventV2,
+  context: Context,
+  options: MiddyHandlerObject,
+): Promise<HttpResult> {
+  if (event.routeKey === "$default")
+    throw unmatchedRequest(event.requestContext.http.method, event.rawPath);
+  return (await router(event, context, options)) as HttpResult;
+}
+
+export const handler = middy(apiHandler)
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger))
   .use({

@@ -36,6 +36,8 @@ export class HttpError extends Error {
     readonly title: string,
     readonly detail: string,
     readonly errors?: readonly FieldError[],
+    /** Headers the answer carries too (e.g. `allow` on a 405). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(detail);
     this.name = "HttpError";
@@ -45,7 +47,11 @@ export class HttpError extends Error {
 export function problem(error: HttpError, instance?: string): HttpResult {
   return {
     statusCode: error.status,
-    headers: { "content-type": "application/problem+json; charset=utf-8", ...SECURITY_HEADERS },
+    headers: {
+      "content-type": "application/problem+json; charset=utf-8",
+      ...SECURITY_HEADERS,
+      ...error.headers,
+    },
     body: JSON.stringify({
       type: "about:blank",
       status: error.status,

@@ -62,14 +62,12 @@ export function parseBody<S extends z.ZodType>(
 }
 
 /** The version an `If-Match` header names (`"3"` or `W/"3"`): 428 without one, 400 if malformed. */
-export function requiredIfMatch(event: APIGatewayProxyEventV2WithJWTAuthorizer): number {
+export function requiredIfMatch(
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  etag = "the case's ETag (from GET /v1/cases/{caseId})",
+): number {
   const header = event.headers?.["if-match"];
-  if (!header)
-    throw new HttpError(
-      428,
-      "Precondition Required",
-      "Send If-Match with the case's ETag (from GET /v1/cases/{caseId})",
-    );
+  if (!header) throw new HttpError(428, "Precondition Required", `Send If-Match with ${etag}`);
   const match = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(header);
   if (!match)
     throw new HttpError(400, "Bad Request", 'If-Match must be an ETag of this API, like "3"');
@@ -89,12 +87,24 @@ export function idempotencyKeyOf(event: APIGatewayProxyEventV2WithJWTAuthorizer)
   return key;
 }
 
-const CASE_ID = /^CS-[0-9A-Z]{12,26}$/;
+/** A path parameter in its format, checked before anything is read (400 with its path otherwise). */
+export function pathId(
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  name: string,
+  format: RegExp,
+  rule: string,
+): string {
+  const value = event.pathParameters?.[name] ?? "";
+  if (!format.test(value))
+    throw new HttpError(400, "Bad Request", `The ${name} in the path is not valid`, [
+      { path: name, message: rule },
+    ]);
+  return value;
+}
 
-/** The `{caseId}` of the path, checked by its format before any store access (404 otherwise). */
+export const CASE_ID = /^CS-[0-9A-Z]{12,26}$/;
+
+/** The `{caseId}` of the path, checked by its format before any store access. */
 export function caseIdParam(event: APIGatewayProxyEventV2WithJWTAuthorizer): string {
-  const caseId = event.pathParameters?.caseId ?? "";
-  if (!CASE_ID.test(caseId))
-    throw new HttpError(404, "Not Found", "No such case: case ids look like CS-7K2M9Q4R1T8B");
-  return caseId;
+  return pathId(event, "caseId", CASE_ID, "a case id like CS-7K2M9Q4R1T8B");
 }

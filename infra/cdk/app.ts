@@ -10,11 +10,11 @@
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { App, type Environment, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks, ServerlessChecks } from "cdk-nag";
-import { DEFAULT_BUS_NAME, DEFAULT_UPSTREAM_SOURCE } from "#infra/topology.ts";
+import { DEFAULT_BUS_NAME, DEFAULT_THROTTLE, DEFAULT_UPSTREAM_SOURCE } from "#infra/topology.ts";
 import { DataStack } from "./data-stack.ts";
 import { DEFAULT_SLA_TARGET } from "./monitoring.ts";
 import { acknowledgeNagFindings } from "./nag-acknowledgements.ts";
-import { DEFAULT_THROTTLE, ServiceStack } from "./service-stack.ts";
+import { ServiceStack } from "./service-stack.ts";
 
 const ROOT_DIR = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
 

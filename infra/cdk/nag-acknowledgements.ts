@@ -77,4 +77,11 @@ export function acknowledgeNagFindings(service: ServiceStack): void {
         `${route.method} ${route.path} is deliberately public in the topology (auth: false)`,
       );
   }
+  const unmatched = service.routes.get("$default");
+  if (unmatched)
+    acknowledge(
+      unmatched,
+      "AwsSolutions-APIG4",
+      "$default only answers requests no route matches (404, or 405 with Allow); it reads nothing and names only routes /openapi.json publishes",
+    );
 }

@@ -8,7 +8,8 @@ import {
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
-  type HttpRoute,
+  HttpRoute,
+  HttpRouteKey,
   HttpStage,
   LogGroupLogDestination,
 } from "aws-cdk-lib/aws-apigatewayv2";
@@ -40,6 +41,7 @@ import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import {
   cors,
+  DEFAULT_THROTTLE,
   DOMAIN_EVENT_SOURCE,
   envNames,
   functions,
@@ -49,6 +51,7 @@ import {
   schedules,
   tableAccessOf,
   tables,
+  unmatchedRoute,
 } from "#infra/topology.ts";
 import { CareFunction } from "./care-function.ts";
 import { pascal } from "./data-stack.ts";
@@ -77,9 +80,6 @@ export interface ServiceStackProps extends StackProps {
 
 /** The front end's callback on a Vite dev server, until context `callbackUrls` names the real one. */
 export const DEFAULT_CALLBACK_URLS: readonly string[] = ["http://localhost:5173/callback"];
-
-/** Requests per second (steady) and burst of the whole stage, well under the account's 10,000/5,000. */
-export const DEFAULT_THROTTLE = { rateLimit: 200, burstLimit: 400 } as const;
 
 /** Sign-out returns to the front end's start page: the origin of each callback URL. */
 export function logoutUrlsFor(callbackUrls: readonly string[]): string[] {
@@ -372,23 +372,35 @@ export class ServiceStack extends Stack {
     });
 
     const integrations = new Map<string, HttpLambdaIntegration>();
-    for (const route of routes) {
-      let integration = integrations.get(route.function);
+    const integrationOf = (name: string) => {
+      let integration = integrations.get(name);
       if (!integration) {
         integration = new HttpLambdaIntegration(
-          `${pascal(route.function)}Integration`,
-          required(this.functions.get(route.function), route.function),
+          `${pascal(name)}Integration`,
+          required(this.functions.get(name), name),
         );
-        integrations.set(route.function, integration);
+        integrations.set(name, integration);
       }
+      return integration;
+    };
+    for (const route of routes) {
       const [created] = api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
-        integration,
+        integration: integrationOf(route.function),
         ...(route.auth ? { authorizer } : {}),
       });
       this.routes.set(`${route.method} ${route.path}`, required(created, route.path));
     }
+    // What no route matches: 405 (with Allow) or 404 as problem+json, not the gateway's bare 404.
+    this.routes.set(
+      "$default",
+      new HttpRoute(this, "DefaultRoute", {
+        httpApi: api,
+        routeKey: HttpRouteKey.DEFAULT,
+        integration: integrationOf(unmatchedRoute.function),
+      }),
+    );
 
     new CfnOutput(this, "ApiUrl", { value: api.apiEndpoint });
     new CfnOutput(this, "UserPoolId", { value: userPool.userPoolId });

@@ -566,6 +566,7 @@ export interface FollowUpView {
   readonly category: string | null;
   readonly attempts: number;
   readonly maxAttempts: number;
+  readonly version: number;
 }
 
 export interface Outcome {
@@ -686,6 +687,7 @@ interface CaseView {
   readonly customer: { readonly id: string; readonly tier: "regular" | "vip" };
   readonly text: string | null;
   readonly sla: { readonly firstRespondedAt: string | null };
+  readonly version: number;
 }
 
 interface AgentView {
@@ -1081,11 +1083,27 @@ class Demo {
     return cases;
   }
 
+  /**
+   * One action with If-Match from the case as last read; as a real client does, a 412 (the case
+   * changed meanwhile, e.g. an SLA warning) reads it again and tries once more.
+   */
   private async act(agentId: string, c: CaseView, action: string, body: unknown) {
     const token = await this.agentToken(agentId);
-    return this.tryCall(() =>
-      this.client.call<CaseView>("POST", `/v1/cases/${c.caseId}/${action}`, { token, body }),
-    );
+    const send = (version: number) =>
+      this.client.call<CaseView>("POST", `/v1/cases/${c.caseId}/${action}`, {
+        token,
+        body,
+        headers: { "if-match": `"${version}"` },
+      });
+    return this.tryCall(async () => {
+      try {
+        return await send(c.version);
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 412)) throw error;
+        const current = await this.client.call<CaseView>("GET", `/v1/cases/${c.caseId}`, { token });
+        return send(current.version);
+      }
+    });
   }
 
   private reply(c: CaseView): string {
@@ -1101,7 +1119,8 @@ class Demo {
   async agentsWork(day: number, respondShare: number, resolve: boolean, pass: string) {
     const seed = this.options.seed;
     for (const agent of this.agents.filter((a) => a.onShift)) {
-      for (const c of await this.casesOf(agent.agentId)) {
+      for (const listed of await this.casesOf(agent.agentId)) {
+        let c = listed;
         let status = c.status;
         const unanswered = !c.sla.firstRespondedAt;
         const answerNow =
@@ -1116,15 +1135,16 @@ class Demo {
           if (answered) {
             this.stats.responses += 1;
             status = answered.status;
+            c = answered;
           }
         }
         if (!resolve || (status !== "in_progress" && status !== "reopened")) continue;
         // One decision per case and day (and again once it is reopened): most are resolved.
-        const reopened = c.status === "reopened";
+        const reopened = listed.status === "reopened";
         const p = reopened ? 0.9 : c.category === "loss" ? 0.5 : 0.75;
         const draw = chanceOf(seed, `${c.caseId}|resolve|${day}|${reopened ? "reopened" : "open"}`);
         if (draw < p) {
-          const resolution = `${c.status === "reopened" ? "再次处理：" : ""}${RESOLUTIONS[c.category] ?? RESOLUTIONS.other}`;
+          const resolution = `${reopened ? "再次处理：" : ""}${RESOLUTIONS[c.category] ?? RESOLUTIONS.other}`;
           const resolved = await this.act(agent.agentId, c, "resolve", { resolution });
           if (resolved) {
             this.stats.resolutions += 1;
@@ -1166,6 +1186,7 @@ class Demo {
           this.client.call<FollowUpView>("POST", `/v1/follow-ups/${fu.followUpId}/outcome`, {
             token,
             body: outcome,
+            headers: { "if-match": `"${fu.version}"` },
           }),
         );
         if (!saved) continue;

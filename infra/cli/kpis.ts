@@ -9,6 +9,7 @@
 // Also the small client of the local runtime that `npm run -s demo` (demo.ts) uses.
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { KPI_GROUPS, type KpiGroup } from "#shared/domain/kpi-facts.ts";
 import { DATA_FILES } from "../local/data-files.ts";
@@ -208,12 +209,18 @@ export class LocalRuntimeClient {
     if (options.body !== undefined) headers["content-type"] ??= "application/json";
     let response: Response;
     try {
-      response = await fetch(`${this.url}${path}`, {
-        method,
-        headers,
-        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-        signal: AbortSignal.timeout(120_000),
-      });
+      // Throttled (429, the stage's rate limit): wait and send again, as any client should.
+      for (let attempt = 0; ; attempt += 1) {
+        response = await fetch(`${this.url}${path}`, {
+          method,
+          headers,
+          ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+          signal: AbortSignal.timeout(120_000),
+        });
+        if (response.status !== 429 || attempt === THROTTLED_RETRIES) break;
+        await response.arrayBuffer();
+        await sleep(50 * 2 ** attempt);
+      }
     } catch (error) {
       throw new RuntimeError(
         `No local runtime answers at ${this.url} (${causeOf(error)}): start it with npm start ` +
@@ -253,6 +260,9 @@ export class LocalRuntimeClient {
     return new Date(now);
   }
 }
+
+/** Tries after a 429, 50 ms doubling: about 6 s in all before the 429 is the answer. */
+const THROTTLED_RETRIES = 7;
 
 function causeOf(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;

@@ -8,39 +8,8 @@ import type {
   APIGatewayProxyStructuredResultV2,
 } from "aws-lambda";
 import type { JWTPayload } from "jose";
-import { cors, type RouteSpec } from "../topology.ts";
-
-export interface MatchedRoute {
-  readonly route: RouteSpec;
-  readonly pathParameters: Record<string, string>;
-}
-
-/** Exact segments win over `{param}` segments, as in API Gateway. */
-export function matchRoute(
-  routes: readonly RouteSpec[],
-  method: string,
-  path: string,
-): MatchedRoute | undefined {
-  const segments = path.split("/").filter(Boolean);
-  const candidates = routes
-    .filter((route) => route.method === method)
-    .map((route) => ({ route, template: route.path.split("/").filter(Boolean) }))
-    .filter(({ template }) => template.length === segments.length)
-    .sort((a, b) => countParams(a.template) - countParams(b.template));
-  for (const { route, template } of candidates) {
-    const pathParameters: Record<string, string> = {};
-    const ok = template.every((part, i) => {
-      const segment = segments[i] as string;
-      const param = part.match(/^\{(\w+)\}$/)?.[1];
-      if (param) pathParameters[param] = decodeURIComponent(segment);
-      return param !== undefined || part === segment;
-    });
-    if (ok) return { route, pathParameters };
-  }
-  return undefined;
-}
-
-const countParams = (template: string[]) => template.filter((part) => part.startsWith("{")).length;
+import type { MatchedRoute } from "../route-matching.ts";
+import { cors } from "../topology.ts";
 
 /** API Gateway hands JWT claims to the function as strings; arrays become "[a b]". */
 function claimsAsApiGatewayDoes(payload: JWTPayload): Record<string, string> {
@@ -59,7 +28,8 @@ export function apiGatewayEvent(
   request: IncomingMessage,
   url: URL,
   body: Buffer,
-  matched: MatchedRoute,
+  /** The route and its parameters; undefined for `$default` (a request no route matches). */
+  matched: MatchedRoute | undefined,
   claims: JWTPayload | null,
   now: Date,
 ): APIGatewayProxyEventV2WithJWTAuthorizer {
@@ -71,7 +41,8 @@ export function apiGatewayEvent(
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams)
     query[name] = name in query ? `${query[name]},${value}` : value;
-  const routeKey = `${matched.route.method} ${matched.route.path}`;
+  const routeKey = matched ? `${matched.route.method} ${matched.route.path}` : "$default";
+  const pathParameters = matched?.pathParameters ?? {};
   const isText =
     body.length === 0 || /json|text|xml|urlencoded/.test(headers["content-type"] ?? "");
   return {
@@ -81,16 +52,14 @@ export function apiGatewayEvent(
     rawQueryString: url.search.replace(/^\?/, ""),
     headers,
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
-    ...(Object.keys(matched.pathParameters).length
-      ? { pathParameters: matched.pathParameters }
-      : {}),
+    ...(Object.keys(pathParameters).length ? { pathParameters } : {}),
     requestContext: {
       accountId: "000000000000",
       apiId: "local",
       domainName: headers.host ?? "127.0.0.1",
       domainPrefix: "local",
       http: {
-        method: matched.route.method,
+        method: request.method ?? "GET",
         path: url.pathname,
         protocol: `HTTP/${request.httpVersion}`,
         sourceIp: request.socket.remoteAddress ?? "127.0.0.1",

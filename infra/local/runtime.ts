@@ -33,6 +33,7 @@ import { QueueJournal } from "./queue-journal.ts";
 import { LocalScheduler } from "./scheduler.ts";
 import { DEFAULT_ORG_FILE, seedOrganisation } from "./seed-organisation.ts";
 import { createLocalServer } from "./server.ts";
+import type { ThrottleLimits } from "./throttle.ts";
 
 export interface LocalRuntimeOptions {
   /** 0 picks a free port. */
@@ -52,6 +53,8 @@ export interface LocalRuntimeOptions {
   readonly log?: (line: string) => void;
   /** Fault injection for tests: an accepted event for which this is true is lost on the bus. */
   readonly loseEvent?: (event: BusEventRecord) => boolean;
+  /** The HTTP API's throttling; default the stage's (DEFAULT_THROTTLE in the topology). */
+  readonly throttle?: ThrottleLimits;
 }
 
 export interface LocalRuntime {
@@ -146,6 +149,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   const server = createLocalServer({
     routes,
+    ...(options.throttle ? { throttle: options.throttle } : {}),
     functionsPath,
     functions: (name) => {
       const fn = loaded.get(name);

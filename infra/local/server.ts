@@ -3,7 +3,8 @@
 // Every client mistake is a 4xx; only a genuine internal error is a 500.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { SECURITY_HEADERS } from "#functions/api/http.ts";
-import type { RouteSpec } from "../topology.ts";
+import { matchRoute } from "../route-matching.ts";
+import { DEFAULT_THROTTLE, type RouteSpec, unmatchedRoute } from "../topology.ts";
 import { type LocalBus, PutEventsValidationError } from "./bus.ts";
 import { maskQueueReport } from "./display-masking.ts";
 import { parseClockAdvance } from "./duration.ts";
@@ -12,12 +13,12 @@ import {
   corsResponseHeaders,
   frontendOriginsFrom,
   isPreflight,
-  matchRoute,
   normalizeResult,
   preflightHeaders,
 } from "./http-api.ts";
 import type { LocalFunction } from "./lambda.ts";
 import type { TokenVerifier } from "./local-auth.ts";
+import { type Throttle, type ThrottleLimits, tokenBucket } from "./throttle.ts";
 import { type DeadLetterTarget, SqsApiError, sendMessage } from "./sqs-api.ts";
 
 export interface ServerDependencies {
@@ -41,6 +42,8 @@ export interface ServerDependencies {
   readonly log: (line: string) => void;
   /** Origins allowed by CORS; default from env FRONTEND_ORIGIN (frontendOriginsFrom). */
   readonly frontendOrigins?: readonly string[];
+  /** The HTTP API's stage throttling, default DEFAULT_THROTTLE (as the CDK app's stage). */
+  readonly throttle?: ThrottleLimits;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -49,6 +52,7 @@ const LATEST_CLOCK = Date.parse("9999-12-31T23:59:59.999Z");
 
 export function createLocalServer(deps: ServerDependencies): Server {
   const origins = deps.frontendOrigins ?? frontendOriginsFrom(process.env.FRONTEND_ORIGIN);
+  const throttle = tokenBucket(deps.throttle ?? DEFAULT_THROTTLE);
   return createServer((request, response) => {
     // Every answer, the runtime's own (401, 404, …) as the functions': the security headers, and
     // CORS for the front end's origin; a preflight is answered here, as API Gateway does.
@@ -61,7 +65,7 @@ export function createLocalServer(deps: ServerDependencies): Server {
     }
     for (const [name, value] of Object.entries(corsResponseHeaders(origins, request.headers)))
       response.setHeader(name, value);
-    handle(deps, request, response).catch((error: unknown) => {
+    handle(deps, throttle, request, response).catch((error: unknown) => {
       deps.log(`local runtime error: ${error instanceof Error ? error.stack : String(error)}`);
       if (!response.headersSent) send(response, 500, { message: "Internal server error" });
       else response.end();
@@ -71,6 +75,7 @@ export function createLocalServer(deps: ServerDependencies): Server {
 
 async function handle(
   deps: ServerDependencies,
+  throttle: Throttle,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
@@ -97,21 +102,31 @@ async function handle(
     return send(response, 200, { queue, moved });
   }
 
+  // The HTTP API, as API Gateway serves it: throttling first, then the route (or `$default`).
+  if (!throttle.take()) return send(response, 429, { message: "Too Many Requests" });
+  const method = request.method ?? "GET";
   let matched: ReturnType<typeof matchRoute>;
   try {
-    matched = matchRoute(deps.routes, request.method ?? "GET", url.pathname);
+    matched = matchRoute(deps.routes, method, url.pathname);
   } catch (error) {
     // A path parameter that is not valid percent-encoding.
     if (error instanceof URIError) return send(response, 400, { message: "Bad Request" });
     throw error;
   }
-  if (!matched) return send(response, 404, { message: "Not Found" });
+  if (!matched) {
+    const event = apiGatewayEvent(request, url, body, undefined, null, deps.now());
+    return reply(response, await deps.functions(unmatchedRoute.function).invoke(event));
+  }
   const claims = matched.route.auth ? await deps.verifyToken(request.headers.authorization) : null;
   if (matched.route.auth && !claims) {
     return send(response, 401, { message: "Unauthorized" }, { "www-authenticate": "Bearer" });
   }
   const event = apiGatewayEvent(request, url, body, matched, claims, deps.now());
-  const result = normalizeResult(await deps.functions(matched.route.function).invoke(event));
+  reply(response, await deps.functions(matched.route.function).invoke(event));
+}
+
+function reply(response: ServerResponse, functionResult: unknown): void {
+  const result = normalizeResult(functionResult);
   response.writeHead(result.statusCode, result.headers);
   response.end(result.body);
 }

@@ -2,6 +2,8 @@
 // Calls flow: handlers → this store → DynamoDB. Every write is conditional; every read is a
 // key lookup or an index query (access patterns: infra/data-model.md).
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -17,10 +19,12 @@ import {
   type Priority,
 } from "#shared/domain/case.ts";
 import { firstCheckAt } from "#shared/domain/case-pipeline.ts";
+import { erasedEntryData } from "#shared/domain/erasure.ts";
 import { dynamoDocumentClient } from "./aws-clients.ts";
 import { isConditionFailure, putIfAbsent } from "./conditional-writes.ts";
 import { config } from "./config.ts";
 import { type Cursor, decodeCursor, encodeCursor, InvalidCursorError } from "./cursor.ts";
+import { putCustomerCaseRef } from "./customer-index.ts";
 import { countMatches, dueItems } from "./due-index.ts";
 
 export class VersionConflictError extends Error {
@@ -159,13 +163,16 @@ export async function openOrAttach(candidate: Case): Promise<OpenResult> {
       await addOpenedEntry(existing, candidate);
       return { outcome: "opened", case: existing };
     }
-    const entry = attachedEntry(candidate);
+    const entry = erasedAware(existing, attachedEntry(candidate));
     if (!isOpenStatus(existing.status) && !happenedBefore(candidate, existing)) {
       if (await hasTimelineEntry(existing.caseId, entry.at, entry.key))
         return { outcome: "attached", case: existing };
       await releaseGuard(waybillNo, candidate.category, existing.caseId);
       continue;
     }
+    // Another customer's event or message on the case: the case is theirs to erase too.
+    if (candidate.customer.id !== existing.customer.id)
+      await putCustomerCaseRef(candidate.customer.id, existing.caseId, entry.at);
     await addTimelineEntry(existing.caseId, entry);
     return { outcome: "attached", case: existing };
   }
@@ -190,6 +197,13 @@ function addOpenedEntry(opened: Case, candidate: Case): Promise<boolean> {
         : `Opened from ${candidate.trigger.detailType}`,
     data: { trigger: candidate.trigger, ...messageData(candidate) },
   });
+}
+
+/** On a case whose customer was erased, what attaches later keeps no words (erasure.ts). */
+function erasedAware(existing: Case, entry: TimelineEntryInput): TimelineEntryInput {
+  if (!existing.customer.erasedAt) return entry;
+  const data = erasedEntryData(entry.kind, entry.data);
+  return data ? { ...entry, data } : entry;
 }
 
 /** The timeline entry of an event or message attached to an open case (keyed by its id). */
@@ -265,7 +279,7 @@ export async function claimGuard(
 }
 
 /** Once the case exists the guard needs no copy of it (the copy holds personal data). */
-async function dropPendingCopy(waybillNo: string, opened: Case): Promise<void> {
+export async function dropPendingCopy(waybillNo: string, opened: Case): Promise<void> {
   try {
     await dynamoDocumentClient().send(
       new UpdateCommand({
@@ -295,6 +309,9 @@ async function getGuard(waybillNo: string, category: Category) {
 async function ensureCaseExists(caseId: string, pending: Record<string, unknown>): Promise<Case> {
   const current = await getCase(caseId);
   if (current) return current;
+  // The customer's ref first (customer-index.ts): no case is ever out of an erasure's reach.
+  const customer = pending.customer as { id: string };
+  await putCustomerCaseRef(customer.id, caseId, pending.createdAt as string);
   await putIfAbsent(config.casesTable(), pending);
   const created = await getCase(caseId);
   if (!created) throw new Error(`Case ${caseId} could not be created`);
@@ -483,6 +500,59 @@ export function addTimelineEntry(caseId: string, entry: TimelineEntryInput): Pro
     ...entry,
     actor: entry.actor ?? "system",
   });
+}
+
+/**
+ * Replaces an entry's `data` (an erasure: its words become a marker). Entries are otherwise
+ * never rewritten; false when the entry does not exist.
+ */
+export async function rewriteTimelineEntryData(
+  caseId: string,
+  entry: Pick<TimelineEntry, "at" | "key">,
+  data: Record<string, unknown>,
+): Promise<boolean> {
+  try {
+    await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: config.casesTable(),
+        Key: { pk: `CASE#${caseId}`, sk: `TL#${entry.at}#${entry.key}` },
+        UpdateExpression: "SET #data = :data",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#data": "data" },
+        ExpressionAttributeValues: { ":data": data },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Several cases by id (a page of follow-ups needs their customers' names to mask a comment):
+ * BatchGetItem, 100 keys a request, unprocessed keys asked again.
+ */
+export async function getCases(caseIds: readonly string[]): Promise<Map<string, Case>> {
+  const found = new Map<string, Case>();
+  const ids = [...new Set(caseIds)];
+  for (let i = 0; i < ids.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map(caseKey);
+    for (let attempt = 0; keys && keys.length > 0 && attempt < 5; attempt++) {
+      const { Responses, UnprocessedKeys }: BatchGetCommandOutput =
+        await dynamoDocumentClient().send(
+          new BatchGetCommand({
+            RequestItems: { [config.casesTable()]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+      for (const item of Responses?.[config.casesTable()] ?? []) {
+        const c = toCase(item);
+        found.set(c.caseId, c);
+      }
+      keys = UnprocessedKeys?.[config.casesTable()]?.Keys;
+    }
+  }
+  return found;
 }
 
 // ---- listing -----------------------------------------------------------------------------
@@ -775,6 +845,33 @@ export function putCorrectionRecord(record: CorrectionRecord): Promise<boolean> 
     type: "correction",
     ...record,
   });
+}
+
+/**
+ * An erasure: the correction's text (the customer's words it was classified from) is dropped,
+ * so the sample leaves the export too. False when there is no such record.
+ */
+export async function eraseCorrectionText(
+  at: string,
+  caseId: string,
+  version: number,
+): Promise<boolean> {
+  try {
+    await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: config.casesTable(),
+        Key: { pk: correctionDayKey(at), sk: `${at}#${caseId}#v${version}` },
+        UpdateExpression: "SET #text = :none",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#text": "text" },
+        ExpressionAttributeValues: { ":none": null },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }
 
 /** The corrections of one UTC day (YYYY-MM-DD), oldest first: one Query per day, no Scan. */

@@ -14,6 +14,7 @@ import { dynamoDocumentClient } from "./aws-clients.ts";
 import { isConditionFailure, putIfAbsent } from "./conditional-writes.ts";
 import { config } from "./config.ts";
 import { decodeCursor, encodeCursor, InvalidCursorError } from "./cursor.ts";
+import { putCustomerFollowUpRef } from "./customer-index.ts";
 import { countMatches, dueItems } from "./due-index.ts";
 
 export class FollowUpConflictError extends Error {
@@ -70,8 +71,45 @@ function toFollowUp(raw: Record<string, unknown>): FollowUp {
 }
 
 /** Creates the follow-up unless it exists (its id is deterministic): false when it did. */
-export function createFollowUp(fu: FollowUp): Promise<boolean> {
+export async function createFollowUp(fu: FollowUp): Promise<boolean> {
+  // A follow-up of no case (a sampled delivery) is found by its customer's ref for an erasure.
+  if (fu.caseId === null) await putCustomerFollowUpRef(fu.customerId, fu.followUpId, fu.createdAt);
   return putIfAbsent(config.casesTable(), item(fu));
+}
+
+/**
+ * An erasure: the outcome's comment (the customer's words) becomes `marker`, on the version
+ * (bumped, so a writer holding the old one cannot put the comment back). False when the
+ * follow-up is at another version or has no comment: read it again.
+ */
+export async function eraseFollowUpComment(
+  followUpId: string,
+  expectedVersion: number,
+  marker: string,
+  at: string,
+): Promise<boolean> {
+  try {
+    await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: config.casesTable(),
+        Key: key(followUpId),
+        UpdateExpression: "SET outcome.#comment = :marker, #version = :next, updatedAt = :at",
+        ConditionExpression: "#version = :v AND attribute_type(outcome.#comment, :string)",
+        ExpressionAttributeNames: { "#comment": "comment", "#version": "version" },
+        ExpressionAttributeValues: {
+          ":marker": marker,
+          ":v": expectedVersion,
+          ":next": expectedVersion + 1,
+          ":at": at,
+          ":string": "S",
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }
 
 export async function getFollowUp(followUpId: string): Promise<FollowUp | undefined> {

@@ -4,10 +4,12 @@
 //   customer's details and the facts come from that event;
 // - the declared value is the highest any event declared;
 // - the customer is VIP when any event said so;
-// - the text signals (complaint, outside escalation…) are those any message or description had.
+// - the text signals (complaint, outside escalation…) are those any message or description had;
+// - once erased (either side's customer has `erasedAt`), always erased.
 // The merge is commutative, associative and idempotent (property-tested), so the state after a
 // set of events does not depend on how they arrived. Pure: no clock, no AWS.
 import type { CaseCustomer, CaseFacts, CaseTrigger } from "./case.ts";
+import { erasedCustomer, erasedFacts } from "./erasure.ts";
 
 export interface CaseEvidence {
   readonly trigger: CaseTrigger;
@@ -27,11 +29,16 @@ export function mergeEvidence(a: CaseEvidence, b: CaseEvidence): CaseEvidence {
   const first = compareTriggers(a.trigger, b.trigger) <= 0 ? a : b;
   const declaredValue = maxDefined(a.facts.declaredValue, b.facts.declaredValue);
   const vip = a.customer.tier === "vip" || b.customer.tier === "vip";
-  const { declaredValue: _ignored, ...facts } = first.facts;
+  const { declaredValue: _ignored, ...firstFacts } = first.facts;
   const signals = [...new Set([...(a.textSignals ?? []), ...(b.textSignals ?? [])])].sort();
+  // An erased case stays erased: a late event (even an earlier one) brings no name, phone or
+  // words back (erasure.ts); the first erasure's time is kept.
+  const erasedAt = earliest(a.customer.erasedAt, b.customer.erasedAt);
+  const customer = { ...first.customer, tier: vip ? ("vip" as const) : ("regular" as const) };
+  const facts = erasedAt ? erasedFacts(firstFacts) : firstFacts;
   return {
     trigger: first.trigger,
-    customer: { ...first.customer, tier: vip ? "vip" : "regular" },
+    customer: erasedAt ? { ...erasedCustomer(customer, erasedAt), erasedAt } : customer,
     facts: declaredValue === undefined ? facts : { ...facts, declaredValue },
     ...(signals.length > 0 ? { textSignals: signals } : {}),
   };
@@ -55,6 +62,12 @@ function sorted(o: object): [string, unknown][] {
   return Object.entries(o)
     .filter(([, v]) => v !== undefined)
     .sort(([x], [y]) => (x < y ? -1 : 1));
+}
+
+function earliest(x: string | undefined, y: string | undefined): string | undefined {
+  if (x === undefined) return y;
+  if (y === undefined) return x;
+  return x < y ? x : y;
 }
 
 function maxDefined(x: number | undefined, y: number | undefined): number | undefined {

@@ -63,6 +63,11 @@ export interface CaseCustomer {
   readonly timeZone?: string;
   /** Agreed to be called outside working hours about an urgent case (follow-up window). */
   readonly outOfHoursCallsAgreed?: boolean;
+  /**
+   * When an admin erased the customer's personal data (erasure.ts): name and phone are null
+   * from then on, and events attached later keep them out (case-evidence.ts).
+   */
+  readonly erasedAt?: string;
 }
 
 export interface CaseSla {

@@ -6,7 +6,8 @@ import { App } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "#infra/cdk/app.ts";
-import { DEFAULT_CALLBACK_URLS, DEFAULT_THROTTLE } from "#infra/cdk/service-stack.ts";
+import { DEFAULT_CALLBACK_URLS } from "#infra/cdk/service-stack.ts";
+import { DEFAULT_THROTTLE } from "#infra/topology.ts";
 import { cors, routes } from "#infra/topology.ts";
 import { noBundling } from "./synth.ts";
 

@@ -23,6 +23,7 @@ import {
   schedules,
   tableAccessOf,
   tables,
+  unmatchedRoute,
 } from "#infra/topology.ts";
 import { noBundling, readValidationReport, type ValidationReport } from "./synth.ts";
 
@@ -442,7 +443,11 @@ describe("HTTP API", () => {
       },
     });
     const all = Object.values(resources(service, "AWS::ApiGatewayV2::Route"));
-    expect(all).toHaveLength(routes.length);
+    expect(all).toHaveLength(routes.length + 1);
+    // What no route matches: answered (404, 405) by a function that reads nothing, without a token.
+    expect(all.find((r) => r.Properties.RouteKey === "$default")?.Properties).toMatchObject({
+      AuthorizationType: "NONE",
+    });
     for (const route of routes) {
       const found = all.find((r) => r.Properties.RouteKey === `${route.method} ${route.path}`);
       expect(found?.Properties, `${route.method} ${route.path}`).toMatchObject(
@@ -458,7 +463,9 @@ describe("HTTP API", () => {
     const integrations = resources(service, "AWS::ApiGatewayV2::Integration");
     for (const route of Object.values(resources(service, "AWS::ApiGatewayV2::Route"))) {
       const spec = required(
-        routes.find((r) => `${r.method} ${r.path}` === route.Properties.RouteKey),
+        route.Properties.RouteKey === "$default"
+          ? unmatchedRoute
+          : routes.find((r) => `${r.method} ${r.path}` === route.Properties.RouteKey),
       );
       const integrationId = route.Properties.Target["Fn::Join"][1][1].Ref as string;
       expect(integrations[integrationId]?.Properties).toMatchObject({

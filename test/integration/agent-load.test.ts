@@ -90,7 +90,7 @@ async function casesAssignedTo(agentId: string): Promise<any[]> {
 }
 
 const post = (caseId: string, route: string, token: string, body: unknown) =>
-  local.system.request("POST", `/v1/cases/${caseId}/${route}`, { token, body });
+  local.act(caseId, route, token, body);
 
 /** Each agent's stored load equals the cases they hold, openCaseIds names them, none over capacity. */
 async function expectLoadsMatchCases(): Promise<void> {

@@ -278,8 +278,11 @@ describe("notices switched per category", () => {
       expect(response.headers.get("content-type")).toContain("application/problem+json");
     }
     const unknown = await putSetting("parcels", off, supClaims);
-    expect(unknown.status).toBe(404);
-    expect(unknown.body).toMatchObject({ status: 404, title: "Not Found" });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({
+      status: 400,
+      errors: [{ path: "category", message: expect.stringContaining("damage") }],
+    });
     // Nothing was switched.
     const listed = await local.system.get("/v1/notice-settings", admin);
     expect(listed.body.items.find((s: any) => s.category === "damage").enabled).toBe(true);

@@ -63,7 +63,11 @@ describe("a follow-up across restarts", () => {
     const agent = await issueToken(dataDir, { sub: opened.assignee, groups: ["agents"] });
     const resolved = await fetch(`${first.url}/v1/cases/${opened.caseId}/resolve`, {
       method: "POST",
-      headers: { authorization: `Bearer ${agent}`, "content-type": "application/json" },
+      headers: {
+        authorization: `Bearer ${agent}`,
+        "content-type": "application/json",
+        "if-match": `"${opened.version}"`,
+      },
       body: JSON.stringify({ resolution: "Compensation paid" }),
     });
     expect(resolved.status).toBe(200);

@@ -114,6 +114,7 @@ async function resolve(caseId: string, agent: string) {
   const response = await local.system.request("POST", `/v1/cases/${caseId}/resolve`, {
     token: await token(agent, "agents"),
     body: { resolution: "Compensation paid" },
+    headers: await local.ifMatch(`/v1/cases/${caseId}`),
   });
   expect(response.status).toBe(200);
   await local.system.runtime.idle();
@@ -132,10 +133,13 @@ async function readFollowUp(id: string) {
   return response.body;
 }
 
+/** Records an outcome with If-Match from the follow-up's current ETag (`"1"` if it can't be read). */
 async function outcome(id: string, agent: string, body: unknown, group = "agents") {
+  const current = await local.system.get(`/v1/follow-ups/${encodeURIComponent(id)}`, local.ops);
   const response = await local.system.request("POST", `/v1/follow-ups/${id}/outcome`, {
     token: await token(agent, group),
     body,
+    headers: { "if-match": current.headers.get("etag") ?? '"1"' },
   });
   await local.system.runtime.idle();
   return response;
@@ -195,11 +199,11 @@ describe("the follow-up loop", () => {
     });
     expect(low.status).toBe(200);
     expect(low.body).toMatchObject({ status: "done", attempts: 1 });
-    // The customer's words are for the agent, not for ops.
+    // The customer's words, masked for every reader (none to mask here).
     expect(low.body.outcome.comment).toBe("took too long");
     expect((await readFollowUp(scheduled.followUpId)).outcome).toMatchObject({
       satisfaction: 2,
-      comment: null,
+      comment: "took too long",
     });
     const reopened = await readCase(c.caseId);
     expect(reopened).toMatchObject({ status: "reopened", assignee: agent });
@@ -356,7 +360,14 @@ describe("refused outcomes change nothing", () => {
     const unknown = await outcome("FU-NOSUCHFOLLOWUP-1", c.assignee, { reached: false });
     expect(unknown.status).toBe(404);
     const malformed = await outcome("not-an-id", c.assignee, { reached: false });
-    expect(malformed.status).toBe(404);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors).toEqual([{ path: "followUpId", message: expect.any(String) }]);
+    const unconditional = await local.system.request(
+      "POST",
+      `/v1/follow-ups/${fu.followUpId}/outcome`,
+      { token: await token(c.assignee, "agents"), body: { reached: false } },
+    );
+    expect(unconditional.status).toBe(428);
     const stale = await local.system.request("POST", `/v1/follow-ups/${fu.followUpId}/outcome`, {
       token: await token(c.assignee, "agents"),
       body: { reached: false },
@@ -463,6 +474,7 @@ describe("a closed case and sampled deliveries", () => {
     const closed = await local.system.request("POST", `/v1/cases/${c.caseId}/close`, {
       token: await token("sup-claims", "supervisors"),
       body: { reason: "duplicate of a phone complaint" },
+      headers: await local.ifMatch(`/v1/cases/${c.caseId}`),
     });
     expect(closed.status).toBe(200);
     await local.system.runtime.idle();

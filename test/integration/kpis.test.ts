@@ -58,10 +58,7 @@ async function nextTuesdayTen(): Promise<Date> {
 const shanghaiDate = (t: Date) => new Date(t.getTime() + 8 * HOUR).toISOString().slice(0, 10);
 
 async function act(caseId: string, path: string, agent: string, body: unknown) {
-  const response = await local.system.request("POST", `/v1/cases/${caseId}/${path}`, {
-    token: await token(agent, "agents"),
-    body,
-  });
+  const response = await local.act(caseId, path, await token(agent, "agents"), body);
   expect(response.status, `${path} ${caseId}: ${JSON.stringify(response.body)}`).toBe(200);
 }
 
@@ -82,6 +79,7 @@ async function outcome(caseId: string, body: Record<string, unknown>) {
   const response = await local.system.request("POST", `/v1/follow-ups/${fu.followUpId}/outcome`, {
     token: admin,
     body,
+    headers: await local.ifMatch(`/v1/follow-ups/${fu.followUpId}`),
   });
   expect(response.status, JSON.stringify(response.body)).toBe(200);
   await local.system.runtime.idle();

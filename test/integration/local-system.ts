@@ -16,6 +16,7 @@ import {
   type LocalRuntimeOptions,
   startLocalRuntime,
 } from "#infra/local/runtime.ts";
+import { expectDocumentedAnswer } from "./openapi-check.ts";
 
 export interface LocalSystem {
   readonly runtime: LocalRuntime;
@@ -94,11 +95,13 @@ export async function startLocalSystem(
         headers: token ? { authorization: `Bearer ${token}` } : {},
       });
       const text = await response.text();
-      return {
+      const answer = {
         status: response.status,
         headers: response.headers,
         body: text ? JSON.parse(text) : null,
       };
+      expectDocumentedAnswer("GET", path, answer);
+      return answer;
     },
     async post(path, body) {
       const response = await fetch(`${runtime.url}${path}`, {
@@ -107,7 +110,9 @@ export async function startLocalSystem(
         body: JSON.stringify(body),
       });
       const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : null };
+      const answer = { status: response.status, body: text ? JSON.parse(text) : null };
+      expectDocumentedAnswer("POST", path, { ...answer, headers: response.headers });
+      return answer;
     },
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { ...(options.headers ?? {}) };
@@ -129,6 +134,11 @@ export async function startLocalSystem(
       } catch {
         body = text;
       }
+      expectDocumentedAnswer(method, path, {
+        status: response.status,
+        headers: response.headers,
+        body,
+      });
       return { status: response.status, headers: response.headers, body };
     },
     advance,
@@ -194,6 +204,11 @@ export function useLocalSystem(options: Partial<LocalRuntimeOptions> = {}) {
     if (!system) throw new Error("The local system starts in beforeAll");
     return system;
   };
+  const ifMatch = async (path: string): Promise<Record<string, string>> => {
+    const response = await started().get(path, ops);
+    expect(response.status, `GET ${path}`).toBe(200);
+    return { "if-match": response.headers.get("etag") as string };
+  };
   return {
     get system() {
       return started();
@@ -206,6 +221,16 @@ export function useLocalSystem(options: Partial<LocalRuntimeOptions> = {}) {
       const response = await started().get(`/v1/cases/${caseId}`, ops);
       expect(response.status).toBe(200);
       return response.body;
+    },
+    /** `If-Match` with the current ETag of a case or follow-up (`/v1/cases/…`), as ops read it. */
+    ifMatch,
+    /** A case action (`responses`, `resolve`, …) as a client sends it: with the case's ETag. */
+    async act(caseId: string, action: string, token: string, body: unknown) {
+      return started().request("POST", `/v1/cases/${caseId}/${action}`, {
+        token,
+        body,
+        headers: await ifMatch(`/v1/cases/${caseId}`),
+      });
     },
     /** The kinds of a case's timeline entries, in order (ops' view, first 100). */
     async timelineKinds(caseId: string): Promise<string[]> {

@@ -1,7 +1,8 @@
 // No customer's phone number or name reaches a log line: a whole day of work — exceptions whose
 // descriptions carry the customer's number, messages and notes that quote it, responses, a
-// resolution, a follow-up whose comment repeats it — with every log at DEBUG, and every line
-// the process and the runtime write captured; the canary number and name appear in none.
+// resolution, a follow-up whose comment repeats it, the audited reads of the full contact and
+// an admin's erasure — with every log at DEBUG, and every line the process and the runtime write
+// captured; the canary number, ID-card number and name appear in none.
 import { vi } from "vitest";
 
 vi.hoisted(() => {
@@ -13,6 +14,7 @@ import { damaged, newWaybill, useLocalSystem } from "./local-system.ts";
 
 const PHONE = "13912345678";
 const NAME = "Zhao Canary";
+const ID_CARD = "11010519800101003X";
 const lines: string[] = [];
 const local = useLocalSystem({ log: (line) => lines.push(line) });
 
@@ -44,7 +46,7 @@ describe("logs", () => {
         detail: damaged(waybillNo, {
           occurredAt: at,
           customer,
-          description: `外箱破损，客户${NAME}要求回电 ${PHONE}`,
+          description: `外箱破损，客户${NAME}（身份证${ID_CARD}）要求回电 ${PHONE}`,
         }),
       },
       // Invalid (no occurredAt): rejected to the DLQ with a reason, still never logged with data.
@@ -70,15 +72,17 @@ describe("logs", () => {
       (c: { category: string }) => c.category === "damage",
     );
     const agent = await local.system.token(damage.assignee, ["agents"]);
+    // The full contact, read by the case's agent (audited), and refused to another agent.
+    expect((await local.system.get(`/v1/cases/${damage.caseId}/contact`, agent)).status).toBe(200);
+    expect((await local.system.get(`/v1/cases/${damage.caseId}/contact`, agentToken)).status).toBe(
+      403,
+    );
     for (const [path, body] of [
-      ["notes", { text: `customer ${NAME} asked to be called on ${PHONE}` }],
+      ["notes", { text: `customer ${NAME} (ID ${ID_CARD}) asked to be called on ${PHONE}` }],
       ["responses", { text: `您好 ${NAME}，我们会致电 ${PHONE}` }],
       ["resolve", { resolution: `paid; confirmed by phone ${PHONE}` }],
     ] as const) {
-      const response = await local.system.request("POST", `/v1/cases/${damage.caseId}/${path}`, {
-        token: agent,
-        body,
-      });
+      const response = await local.act(damage.caseId, path, agent, body);
       expect(response.status).toBe(200);
     }
     await local.system.runtime.idle();
@@ -87,9 +91,12 @@ describe("logs", () => {
     const due = await local.system.get("/v1/follow-ups?status=due", agent);
     const [fu] = due.body.items;
     expect(fu).toBeDefined();
+    const contact = await local.system.get(`/v1/follow-ups/${fu.followUpId}/contact`, agent);
+    expect(contact.status).toBe(200);
     const outcome = await local.system.request("POST", `/v1/follow-ups/${fu.followUpId}/outcome`, {
       token: agent,
       body: { reached: true, satisfaction: 2, resolved: false, comment: `${NAME}: call ${PHONE}` },
+      headers: { "if-match": `"${fu.version}"` },
     });
     expect(outcome.status).toBe(200);
     await local.system.runtime.idle();
@@ -99,11 +106,26 @@ describe("logs", () => {
       body: { channel: "fax", text: PHONE, customer: { ...customer, phone: `x${PHONE}` } },
     });
     expect(bad.status).toBe(400);
+    // An admin erases the customer's data (the reason quotes it), a repeat, and a refused one.
+    const adminToken = await local.system.token("admin-1", ["admins"]);
+    for (const [bearer, status] of [
+      [adminToken, 200],
+      [adminToken, 200],
+      [agent, 403],
+    ] as const) {
+      const erased = await local.system.request("POST", `/v1/customers/${customer.id}/erasure`, {
+        token: bearer,
+        body: { reason: `${NAME} asked by phone ${PHONE}, ID ${ID_CARD}` },
+      });
+      expect(erased.status).toBe(status);
+    }
+    await local.system.runtime.idle();
 
     const all = lines.join("\n");
     expect(all.length).toBeGreaterThan(10_000); // the logs were really captured, INFO and below
     expect(all).toContain('"message":"Processed event"');
     expect(all).not.toContain(PHONE);
     expect(all).not.toContain(NAME);
+    expect(all).not.toContain(ID_CARD);
   });
 });

@@ -60,6 +60,7 @@ async function resolve(c: { caseId: string; assignee: string }) {
   const response = await local.system.request("POST", `/v1/cases/${c.caseId}/resolve`, {
     token,
     body: { resolution: "Re-delivered and confirmed with the customer" },
+    headers: await local.ifMatch(`/v1/cases/${c.caseId}`),
   });
   expect(response.status, JSON.stringify(response.body)).toBe(200);
   await local.system.runtime.idle();

@@ -101,8 +101,7 @@ describe("a case waiting on the customer", () => {
     const caseId = await openAttitudeCase();
     const opened = await read(caseId);
     const agent = await local.system.token(opened.assignee, ["agents"]);
-    const act = (path: string, body: unknown) =>
-      local.system.request("POST", `/v1/cases/${caseId}/${path}`, { token: agent, body });
+    const act = (path: string, body: unknown) => local.act(caseId, path, agent, body);
 
     expect((await act("responses", { text: "您好，我们正在核实" })).status).toBe(200);
     const waiting = await act("wait", { reason: "Waiting for the customer's photos" });

@@ -9,6 +9,8 @@ import { acceptMessage } from "../use-cases/accept-message.ts";
 import { caseView, etagOf } from "../case-view.ts";
 import { HttpError, json } from "../http.ts";
 import { type ApiRequest, idempotencyKeyOf, parseBody } from "../request.ts";
+import type { RouteDocs } from "../route-docs.ts";
+import { caseSchema } from "../schemas.ts";
 
 /** Longest message text accepted (a hotline note or an e-mail body). */
 export const MAX_TEXT_LENGTH = 4000;
@@ -50,3 +52,33 @@ export async function createCaseRoute({ event, caller }: ApiRequest) {
 
 const digest = (text: string) =>
   `msg-${createHash("sha256").update(text).digest("hex").slice(0, 32)}`;
+
+export const createCaseDocs: RouteDocs = {
+  "POST /v1/cases": {
+    operationId: "createCase",
+    summary: "A customer's message from a channel: a new case, or the open case it attached to",
+    description:
+      "Agents, supervisors and admins. The words are classified (simplified or traditional Chinese, or English) and the case is routed as any other. Without `waybillNo` the message always opens a case of its own; a complaint about a waybill whose case was resolved in the last 30 days opens a severe repeat (`repeatOf`).",
+    body: feedbackBody,
+    idempotencyKey: true,
+    responses: {
+      201: {
+        description: "The new case (`source: feedback`)",
+        body: caseSchema,
+        headers: ["ETag", "Location"],
+      },
+      200: {
+        description:
+          "The open case of the same waybill and problem, which the message attached to (its words may raise the severity)",
+        body: caseSchema,
+        headers: ["ETag", "Location"],
+      },
+    },
+    problems: {
+      400: "The body is not valid JSON or not valid (`errors`), or a malformed Idempotency-Key",
+      403: "Ops (who only read) or a token of none of the API's groups",
+      413: "A body over 16 KB",
+      415: "Not application/json",
+    },
+  },
+};

@@ -5,6 +5,8 @@ import { caseView, etagOf } from "../case-view.ts";
 import { HttpError, json } from "../http.ts";
 import { caseIdParam } from "../request.ts";
 import type { ApiRequest } from "../request.ts";
+import type { RouteDocs } from "../route-docs.ts";
+import { caseIdPath, caseSchema } from "../schemas.ts";
 
 export async function getCaseRoute({ event, caller }: ApiRequest) {
   const caseId = caseIdParam(event);
@@ -15,3 +17,17 @@ export async function getCaseRoute({ event, caller }: ApiRequest) {
   }
   return json(200, caseView(found, caller), { etag: etagOf(found) });
 }
+
+export const getCaseDocs: RouteDocs = {
+  "GET /v1/cases/{caseId}": {
+    operationId: "getCase",
+    summary: "One case, with its version as ETag",
+    path: caseIdPath,
+    responses: { 200: { description: "The case", body: caseSchema, headers: ["ETag"] } },
+    problems: {
+      400: "The case id is not in the format of case ids",
+      403: "A case of a team the caller does not work for",
+      404: "No such case",
+    },
+  },
+};

@@ -6,11 +6,14 @@ import { z } from "zod";
 import { backlogOfTeam, countNewCases } from "#shared/adapters/case-store.ts";
 import { totalsByKey } from "#shared/adapters/kpi-store.ts";
 import { listAgentsOfTeam, listTeams } from "#shared/adapters/org-store.ts";
+import { CASE_STATUSES } from "#shared/domain/case.ts";
 import { KPI_GROUPS, type KpiGroup } from "#shared/domain/kpi-facts.ts";
 import {
   type Backlog,
   daysBetween,
   EMPTY_TOTALS,
+  KPI_COUNTERS,
+  type KpiCounter,
   kpiRow,
   type KpiTotals,
   previousPeriod,
@@ -18,6 +21,14 @@ import {
 import type { Caller } from "../caller.ts";
 import { HttpError, json } from "../http.ts";
 import { type ApiRequest, parseQuery } from "../request.ts";
+import type { RouteDocs } from "../route-docs.ts";
+import {
+  localDate as businessDay,
+  ratio,
+  responseBody,
+  type ResponseOf,
+  timestamp,
+} from "../schemas.ts";
 
 const localDate = z
   .string()
@@ -32,11 +43,11 @@ const rangeQuery = {
   to: localDate,
 };
 
-const kpiQuery = z
+export const kpiQuery = z
   .strictObject({ ...rangeQuery, groupBy: z.enum(KPI_GROUPS).optional() })
   .superRefine(checkRange);
 
-const hotspotQuery = z
+export const hotspotQuery = z
   .strictObject({
     ...rangeQuery,
     by: z.enum(["outlet", "courier", "region"]),
@@ -62,7 +73,12 @@ export async function kpisRoute({ event, caller }: ApiRequest) {
     rows.push(
       kpiRow(key, totals.get(key) as KpiTotals, await backlogOf(group, key, visible === null)),
     );
-  return json(200, { from: query.from, to: query.to, groupBy: query.groupBy ?? null, rows });
+  return json(200, {
+    from: query.from,
+    to: query.to,
+    groupBy: query.groupBy ?? null,
+    rows,
+  } satisfies ResponseOf<typeof kpiTableSchema>);
 }
 
 export async function hotspotsRoute({ event, caller }: ApiRequest) {
@@ -104,7 +120,7 @@ export async function hotspotsRoute({ event, caller }: ApiRequest) {
     previous,
     mostComplaints: byCount.slice(0, query.limit),
     highestComplaintRate: byRate.slice(0, query.limit),
-  });
+  } satisfies ResponseOf<typeof hotspotsSchema>);
 }
 
 function rates(totals: KpiTotals) {
@@ -170,3 +186,120 @@ async function backlogOf(
     oldestOpenedAt: oldest ?? null,
   };
 }
+
+// ---- documentation (GET /openapi.json) --------------------------------------------------------
+
+/** A quotient of two counters of the period, ≥ 0, not clamped (its parts may fall on other days). */
+const rate = z.number().min(0).nullable();
+/** A percentile of durations, null without any value. */
+const percentileValue = z.number().min(0).nullable();
+
+export const kpiRowSchema = responseBody(
+  "KpiRow",
+  "The KPIs of one key (`all`, a team, an agent, …) over the period; every ratio null when its denominator is 0",
+  z.object({
+    key: z.string().min(1),
+    csat: ratio.nullable(),
+    avgSatisfaction: z.number().min(1).max(5).nullable(),
+    nps: z.number().min(-100).max(100).nullable(),
+    followUpCoverage: ratio.nullable(),
+    followUpTimeliness: ratio.nullable(),
+    followUpMedianHours: percentileValue,
+    resolutionRate: rate,
+    firstFollowUpResolution: ratio.nullable(),
+    suggestionAdoptionRate: rate,
+    firstResponseMinutesP50: percentileValue,
+    firstResponseMinutesP90: percentileValue,
+    acceptanceSecondsP50: percentileValue,
+    slaAttainment: ratio.nullable(),
+    complaintRate: rate,
+    repeatComplaintRate: ratio.nullable(),
+    damageRate: rate,
+    lossRate: rate,
+    /** Open cases now, for the `all` row (ops, admins) and team rows; null elsewhere. */
+    backlog: z
+      .object({
+        byStatus: z.partialRecord(z.enum(CASE_STATUSES), z.number().int().min(0)),
+        total: z.number().int().min(0),
+        oldestOpenedAt: timestamp.nullable(),
+      })
+      .nullable(),
+    /** Every counter the ratios are made of. */
+    counts: z.object(
+      Object.fromEntries(KPI_COUNTERS.map((name) => [name, z.number().int().min(0)])) as Record<
+        KpiCounter,
+        z.ZodNumber
+      >,
+    ),
+  }),
+);
+
+export const kpiTableSchema = responseBody(
+  "KpiTable",
+  "The KPIs of a period, a row per key that has any fact in it (without groupBy one row, `all`)",
+  z.object({
+    from: businessDay,
+    to: businessDay,
+    groupBy: z.enum(KPI_GROUPS).nullable(),
+    rows: z.array(kpiRowSchema),
+  }),
+);
+
+const hotspotRates = {
+  complaints: z.number().int().min(0),
+  delivered: z.number().int().min(0),
+  complaintRate: rate,
+  damageRate: rate,
+  lossRate: rate,
+};
+
+const hotspotSchema = z.object({
+  key: z.string().min(1),
+  ...hotspotRates,
+  /** The same for the previous period of as many days. */
+  previous: z.object(hotspotRates),
+  change: z.object({
+    complaints: z.number().int(),
+    /** null when either period has no delivered parcel. */
+    complaintRate: z.number().nullable(),
+  }),
+});
+
+export const hotspotsSchema = responseBody(
+  "Hotspots",
+  "The outlets, couriers or regions with the most complaints, and with the most per delivered parcel, against the previous period",
+  z.object({
+    by: z.enum(["outlet", "courier", "region"]),
+    from: businessDay,
+    to: businessDay,
+    previous: z.object({ from: businessDay, to: businessDay }),
+    mostComplaints: z.array(hotspotSchema),
+    highestComplaintRate: z.array(hotspotSchema),
+  }),
+);
+
+export const kpiDocs: RouteDocs = {
+  "GET /v1/kpis": {
+    operationId: "getKpis",
+    summary: "The KPIs of a date range (business days, both included, at most 366), all or grouped",
+    description:
+      "Agents: `groupBy=agent`, their own row; supervisors: `groupBy=team` or `agent`, their teams' rows; ops and admins: everything.",
+    query: kpiQuery,
+    responses: { 200: { description: "The KPI table", body: kpiTableSchema } },
+    problems: {
+      400: "A missing or bad date, `to` before `from`, more than 366 days, an unknown groupBy or parameter",
+      403: "A grouping the caller's role may not read",
+    },
+  },
+  "GET /v1/kpis/hotspots": {
+    operationId: "getKpiHotspots",
+    summary: "Where complaints come from: outlets, couriers or regions",
+    description: "Supervisors, ops and admins.",
+    query: hotspotQuery,
+    responses: { 200: { description: "The hotspots", body: hotspotsSchema } },
+    problems: {
+      400: "A missing or bad date or `by`, `to` before `from`, more than 366 days, an unknown parameter",
+      403: "Agents, or a token of none of the API's groups",
+    },
+  },
+};

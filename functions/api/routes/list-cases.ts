@@ -9,8 +9,10 @@ import { canRead, readableTeams } from "../case-access.ts";
 import { caseView } from "../case-view.ts";
 import { json } from "../http.ts";
 import { type ApiRequest, parseQuery } from "../request.ts";
+import type { RouteDocs } from "../route-docs.ts";
+import { casePageSchema, type ResponseOf } from "../schemas.ts";
 
-const listQuery = z.strictObject({
+export const listQuery = z.strictObject({
   status: z.enum(CASE_STATUSES).optional(),
   team: z.string().min(1).max(64).optional(),
   assignee: z.string().min(1).max(128).optional(),
@@ -35,5 +37,19 @@ export async function listCasesRoute({ event, caller }: ApiRequest) {
   return json(200, {
     items: page.items.filter((c) => canRead(c, caller, teams)).map((c) => caseView(c, caller)),
     nextCursor: page.nextCursor,
-  });
+  } satisfies ResponseOf<typeof casePageSchema>);
 }
+
+export const listCasesDocs: RouteDocs = {
+  "GET /v1/cases": {
+    operationId: "listCases",
+    summary: "Cases the caller may read, newest first, a page at a time",
+    description:
+      "Agents read their team's cases and those assigned to them, supervisors their teams', ops and admins all (ops without names and words). A team outside the caller's reach gives an empty page.",
+    query: listQuery,
+    responses: { 200: { description: "A page of cases", body: casePageSchema } },
+    problems: {
+      400: "An unknown parameter, a bad value, or a cursor this API did not issue for this query",
+    },
+  },
+};

@@ -14,14 +14,32 @@ import {
 import { listTeams } from "#shared/adapters/org-store.ts";
 import { teamForCategory } from "#shared/domain/assignment.ts";
 import { CATEGORIES, type Category } from "#shared/domain/case.ts";
-import { ROLES } from "../caller.ts";
 import { HttpError, json } from "../http.ts";
 import { keptChanging, MAX_WRITE_ATTEMPTS } from "../org-view.ts";
-import { type ApiRequest, parseBody } from "../request.ts";
+import { type ApiRequest, parseBody, pathId } from "../request.ts";
+import type { RouteDocs } from "../route-docs.ts";
+import { listOf, responseBody, type ResponseOf, timestamp } from "../schemas.ts";
 
-const settingBody = z.strictObject({ enabled: z.boolean() });
+export const settingBody = z.strictObject({ enabled: z.boolean() });
 
-const view = (s: NoticeSetting) => ({
+export const noticeSettingSchema = responseBody(
+  "NoticeSetting",
+  "Whether new cases of the category ask for a customer notice; `updatedBy` and `updatedAt` null for a category nobody switched (on)",
+  z.object({
+    category: z.enum(CATEGORIES),
+    enabled: z.boolean(),
+    updatedBy: z.string().nullable(),
+    updatedAt: timestamp.nullable(),
+  }),
+);
+
+export const noticeSettingListSchema = responseBody(
+  "NoticeSettingList",
+  "One setting per category, in the order of the categories",
+  listOf(noticeSettingSchema),
+);
+
+const view = (s: NoticeSetting): ResponseOf<typeof noticeSettingSchema> => ({
   category: s.category,
   enabled: s.enabled,
   updatedBy: s.updatedBy,
@@ -29,9 +47,7 @@ const view = (s: NoticeSetting) => ({
 });
 
 /** Every category, switched or not (the default is on), in the order of CATEGORIES. */
-export async function listNoticeSettingsRoute({ caller }: ApiRequest) {
-  if (!caller.roles.some((role) => ROLES.includes(role)))
-    throw new HttpError(403, "Forbidden", "Your token names none of the groups of this API");
+export async function listNoticeSettingsRoute(_request: ApiRequest) {
   const switched = new Map((await switchedNoticeSettings()).map((s) => [s.category, s]));
   return json(200, {
     items: CATEGORIES.map((category) => view(switched.get(category) ?? defaultSetting(category))),
@@ -47,7 +63,7 @@ export async function putNoticeSettingRoute({ event, caller }: ApiRequest) {
       "Forbidden",
       "Only admins and the supervisors of the team owning the category switch its notices",
     );
-  const category = categoryParam(event.pathParameters?.category);
+  const category = categoryParam(event);
   const { enabled } = parseBody(event, settingBody);
   if (!isAdmin) {
     const owner = teamForCategory(category, await listTeams());
@@ -70,12 +86,36 @@ export async function putNoticeSettingRoute({ event, caller }: ApiRequest) {
   throw keptChanging(`The notice setting of ${category}`);
 }
 
-function categoryParam(value: string | undefined): Category {
-  if (value !== undefined && (CATEGORIES as readonly string[]).includes(value))
-    return value as Category;
-  throw new HttpError(
-    404,
-    "Not Found",
-    `No such category: categories are ${CATEGORIES.join(", ")}`,
-  );
+function categoryParam(event: ApiRequest["event"]): Category {
+  return pathId(
+    event,
+    "category",
+    new RegExp(`^(?:${CATEGORIES.join("|")})$`),
+    `one of ${CATEGORIES.join(", ")}`,
+  ) as Category;
 }
+
+export const noticeSettingDocs: RouteDocs = {
+  "GET /v1/notice-settings": {
+    operationId: "listNoticeSettings",
+    summary: "Customer notices on or off, per category",
+    responses: { 200: { description: "Every category's setting", body: noticeSettingListSchema } },
+    problems: { 403: "A token of none of the API's groups" },
+  },
+  "PUT /v1/notice-settings/{category}": {
+    operationId: "putNoticeSetting",
+    summary: "Switches the category's customer notices on or off",
+    description:
+      "Admins, or a supervisor of the team owning the category (only admins switch a category no team owns). Off: no notice for the category's new cases, and notices still held for the night are dropped when they fall due. Sending the value it has changes nothing.",
+    path: { category: z.enum(CATEGORIES) },
+    body: settingBody,
+    responses: { 200: { description: "The setting", body: noticeSettingSchema } },
+    problems: {
+      400: "Not a category, or a bad body (`errors`)",
+      403: "An agent, ops, or a supervisor of another team",
+      409: "The setting kept changing while it was written; try again",
+      413: "A body over 16 KB",
+      415: "Not application/json",
+    },
+  },
+};

@@ -20,18 +20,20 @@ import { readableTeams } from "../case-access.ts";
 import type { Caller } from "../caller.ts";
 import { HttpError, json } from "../http.ts";
 import {
+  agentListSchema,
+  agentSchema,
   agentView,
   etagOf,
   keptChanging,
   MAX_WRITE_ATTEMPTS,
   optionalIfMatch,
-  pathId,
   requireAdmin,
 } from "../org-view.ts";
-import { type ApiRequest, parseBody, parseQuery } from "../request.ts";
-import { agentBody, agentProfileOf, shiftBody, teamId, USER_ID } from "./org-bodies.ts";
+import { type ApiRequest, parseBody, parseQuery, pathId } from "../request.ts";
+import { agentBody, agentProfileOf, shiftBody, teamId, userId, USER_ID } from "./org-bodies.ts";
+import type { RouteDocs } from "../route-docs.ts";
 
-const listQuery = z.strictObject({ team: teamId.optional() });
+export const listQuery = z.strictObject({ team: teamId.optional() });
 
 /**
  * Agents see their own team's agents, supervisors their teams', ops and admins every team's.
@@ -163,3 +165,53 @@ async function announceAvailable(agent: AgentRecord, at: string): Promise<void> 
     availableAt: at,
   });
 }
+
+export const agentDocs: RouteDocs = {
+  "GET /v1/agents": {
+    operationId: "listAgents",
+    summary: "Agents, by team then agent id",
+    description:
+      "Agents see their own team's agents, supervisors those of the teams they supervise, ops and admins every team's. A team outside the caller's reach gives an empty list.",
+    query: listQuery,
+    responses: { 200: { description: "The agents", body: agentListSchema } },
+    problems: { 400: "An unknown parameter or a bad team id" },
+  },
+  "PUT /v1/agents/{agentId}": {
+    operationId: "putAgent",
+    summary: "Creates (201) or replaces (200) an agent's profile",
+    description:
+      "Admins. `agentId` is the user's token `sub`. The agent's open cases stay theirs whatever the new profile says. Going on shift, a higher capacity, a move to another team or a new agent on shift publishes Agent Available when they have free slots.",
+    path: { agentId: userId },
+    ifMatch: "optional",
+    body: agentBody,
+    responses: {
+      201: { description: "The agent, created", body: agentSchema, headers: ["ETag"] },
+      200: { description: "The agent's profile, replaced", body: agentSchema, headers: ["ETag"] },
+    },
+    problems: {
+      400: "An unknown `team` (path `team`), a bad agent id, body (`errors`) or If-Match",
+      403: "Not an admin",
+      409: "The agent kept changing while they were written; try again",
+      412: "If-Match names another version, or the agent does not exist",
+      413: "A body over 16 KB",
+      415: "Not application/json",
+    },
+  },
+  "PATCH /v1/agents/{agentId}": {
+    operationId: "setAgentShift",
+    summary: "On or off shift",
+    description:
+      "The agent themself, a supervisor of their team, or admins. On shift with free slots publishes Agent Available (again on a repeat).",
+    path: { agentId: userId },
+    body: shiftBody,
+    responses: { 200: { description: "The agent", body: agentSchema, headers: ["ETag"] } },
+    problems: {
+      400: "A bad agent id or body (`errors`)",
+      403: "Anyone else",
+      404: "No such agent",
+      409: "The agent kept changing while they were written; try again",
+      413: "A body over 16 KB",
+      415: "Not application/json",
+    },
+  },
+};

@@ -4,23 +4,22 @@ import { clock } from "#shared/adapters/clock.ts";
 import { listTeams, putTeam, type TeamRecord } from "#shared/adapters/org-store.ts";
 import type { Team } from "#shared/domain/assignment.ts";
 import { calendarOf } from "#shared/domain/calendar-spec.ts";
-import { ROLES } from "../caller.ts";
 import { HttpError, json } from "../http.ts";
 import {
   etagOf,
   keptChanging,
   MAX_WRITE_ATTEMPTS,
   optionalIfMatch,
-  pathId,
   requireAdmin,
+  teamListSchema,
+  teamSchema,
   teamView,
 } from "../org-view.ts";
-import { type ApiRequest, parseBody } from "../request.ts";
-import { TEAM_ID, teamBody, teamOf } from "./org-bodies.ts";
+import { type ApiRequest, parseBody, pathId } from "../request.ts";
+import { TEAM_ID, teamBody, teamId as teamIdField, teamOf } from "./org-bodies.ts";
+import type { RouteDocs } from "../route-docs.ts";
 
-export async function listTeamsRoute({ caller }: ApiRequest) {
-  if (!caller.roles.some((role) => ROLES.includes(role)))
-    throw new HttpError(403, "Forbidden", "Your token names none of the groups of this API");
+export async function listTeamsRoute(_request: ApiRequest) {
   return json(200, { items: (await listTeams()).map(teamView) });
 }
 
@@ -89,3 +88,33 @@ function staleDetail(teamId: string, current: TeamRecord | undefined): string {
     ? `Team ${teamId} is at version ${current.version} (ETag "${current.version}"); read it again (GET /v1/teams)`
     : `There is no team ${teamId} yet; create it without If-Match`;
 }
+
+export const teamDocs: RouteDocs = {
+  "GET /v1/teams": {
+    operationId: "listTeams",
+    summary: "Every team",
+    responses: { 200: { description: "The teams", body: teamListSchema } },
+    problems: { 403: "A token of none of the API's groups" },
+  },
+  "PUT /v1/teams/{teamId}": {
+    operationId: "putTeam",
+    summary: "Creates (201) or replaces (200) a team",
+    description:
+      "Admins. At most 50 supervisors, 5 escalation levels of 1–20 people; nothing listed twice; a calendar that holds together. Without If-Match the last write wins.",
+    path: { teamId: teamIdField },
+    ifMatch: "optional",
+    body: teamBody,
+    responses: {
+      201: { description: "The team, created", body: teamSchema, headers: ["ETag"] },
+      200: { description: "The team, replaced", body: teamSchema, headers: ["ETag"] },
+    },
+    problems: {
+      400: "A bad team id, body (`errors`: e.g. `categories.1`, `calendar.holidayRegion`, `(root)` for an unknown field) or If-Match",
+      403: "Not an admin",
+      409: "A category another team lists (`errors[].path` e.g. `categories.0`), or the team kept changing while it was written",
+      412: "If-Match names another version, or the team does not exist",
+      413: "A body over 16 KB",
+      415: "Not application/json",
+    },
+  },
+};

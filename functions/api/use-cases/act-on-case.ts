@@ -22,7 +22,7 @@ export async function actOnCase(
   type: HumanAction,
   build: MoveBuilder,
   caller: Caller,
-  ifMatch: number | null,
+  ifMatch: number,
 ): Promise<Case> {
   const current = await getCase(caseId);
   if (!current) throw new HttpError(404, "Not Found", `No case ${caseId}`);
@@ -30,7 +30,7 @@ export async function actOnCase(
   // Who may, and from which status, before anything else is looked at (a merge target, an agent).
   const refused = checkAction(current, type, caller, teams);
   if (refused) throw new HttpError(refused.status, TITLES[refused.status], refused.reason);
-  if (ifMatch !== null && ifMatch !== current.version)
+  if (ifMatch !== current.version)
     throw new HttpError(
       412,
       "Precondition Failed",

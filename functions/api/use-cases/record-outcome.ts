@@ -28,7 +28,7 @@ export async function recordFollowUpOutcome(
   fu: FollowUp,
   outcome: FollowUpOutcome,
   caller: Caller,
-  ifMatch: number | null,
+  ifMatch: number,
 ): Promise<FollowUp> {
   const teams = await listTeams();
   if (!(await mayCall(fu, caller, teams)))
@@ -53,7 +53,7 @@ export async function recordFollowUpOutcome(
       decision.status === 409 ? "Conflict" : "Unprocessable Content",
       decision.reason,
     );
-  if (ifMatch !== null && ifMatch !== fu.version)
+  if (ifMatch !== fu.version)
     throw new HttpError(412, "Precondition Failed", `The follow-up is at version ${fu.version}`);
 
   const at = now.toISOString();
@@ -63,7 +63,11 @@ export async function recordFollowUpOutcome(
     saved = await saveFollowUp(decision.next, fu.version, { result: decision.result, at });
   } catch (error) {
     if (error instanceof FollowUpConflictError)
-      throw new HttpError(409, "Conflict", "The follow-up changed meanwhile: read it again");
+      throw new HttpError(
+        412,
+        "Precondition Failed",
+        "The follow-up changed meanwhile: read it again",
+      );
     throw error;
   }
   await announceStep(saved, decision.result, at);

@@ -227,6 +227,7 @@ describe("the follow-up outcomes", () => {
     category: "damage",
     attempts: 0,
     maxAttempts: 3,
+    version: 2,
     ...over,
   });
   const many = (over: Partial<FollowUpView>) =>

@@ -27,7 +27,12 @@ describe("the topology", () => {
   it("sends every GET to a function that cannot write or publish, and nothing else there", () => {
     // A GET that writes (say an audited read, which adds a timeline entry) belongs on `api`:
     // name it here, with the reason.
-    const writingGets = new Set<string>([]);
+    const writingGets = new Set<string>([
+      // Audited reads of the customer's full contact: the `contact-read` timeline entry is
+      // written before the data leaves (functions/api/use-cases/read-contact.ts).
+      "GET /v1/cases/{caseId}/contact",
+      "GET /v1/follow-ups/{followUpId}/contact",
+    ]);
     const readOnly = (name: string) => {
       const spec = functionSpec(name);
       return !spec.publishes && tableAccessOf(spec).every(([, access]) => access === "read");

@@ -9,12 +9,12 @@ import {
   DEFAULT_LOCAL_FRONTEND_ORIGIN,
   frontendOriginsFrom,
   isPreflight,
-  matchRoute,
   normalizeResult,
   preflightHeaders,
 } from "#infra/local/http-api.ts";
 import type { LocalBus } from "#infra/local/bus.ts";
 import { createLocalServer } from "#infra/local/server.ts";
+import { matchRoute, methodsAt } from "#infra/route-matching.ts";
 import type { RouteSpec } from "#infra/topology.ts";
 
 const routes: RouteSpec[] = [
@@ -35,6 +35,25 @@ describe("matchRoute", () => {
     expect(matchRoute(routes, "GET", "/v1/cases/a%20b")?.pathParameters).toEqual({ caseId: "a b" });
     expect(matchRoute(routes, "DELETE", "/v1/cases/CS-1")).toBeUndefined();
     expect(matchRoute(routes, "GET", "/v1/cases/CS-1/timeline")).toBeUndefined();
+  });
+});
+
+describe("methodsAt (the Allow header of a 405)", () => {
+  const withWrites: RouteSpec[] = [
+    ...routes,
+    { method: "PATCH", path: "/v1/cases/{caseId}", function: "api", auth: true },
+    { method: "POST", path: "/v1/cases", function: "api", auth: true },
+  ];
+
+  it("lists every method served at a path, parameters matching any segment", () => {
+    expect(methodsAt(withWrites, "/v1/cases/CS-1")).toEqual(["GET", "PATCH"]);
+    expect(methodsAt(withWrites, "/v1/cases/export")).toEqual(["GET", "PATCH"]);
+    expect(methodsAt(withWrites, "/v1/cases")).toEqual(["GET", "POST"]);
+  });
+
+  it("is empty for a path no route has", () => {
+    expect(methodsAt(withWrites, "/v1/cases/CS-1/nothing")).toEqual([]);
+    expect(methodsAt(withWrites, "/v2/cases")).toEqual([]);
   });
 });
 
@@ -118,7 +137,13 @@ describe("the local server's own answers", () => {
         name,
         invoke: async (event) => {
           invoked.push(event);
-          return { statusCode: 200, headers: { "content-type": "application/json" }, body: "{}" };
+          // `$default` (no route matched) goes to the unmatched-route function, which says 404.
+          const unmatched = (event as { routeKey?: string }).routeKey === "$default";
+          return {
+            statusCode: unmatched ? 404 : 200,
+            headers: { "content-type": "application/json" },
+            body: "{}",
+          };
         },
       }),
       bus: {} as LocalBus,
@@ -163,6 +188,16 @@ describe("the local server's own answers", () => {
     const get = await fetch(`${url}/health`, { headers: { origin: "https://evil.example" } });
     expect(get.status).toBe(200);
     expect(get.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("send a request no route matches to the `$default` function, without claims", async () => {
+    const response = await fetch(`${url}/v1/nothing-here?x=1`, { method: "DELETE" });
+    expect(response.status).toBe(404);
+    expect(invoked.at(-1)).toMatchObject({
+      routeKey: "$default",
+      rawPath: "/v1/nothing-here",
+      requestContext: { http: { method: "DELETE" }, authorizer: { jwt: { claims: {} } } },
+    });
   });
 
   it("carry the security headers and the allowed origin's CORS headers, 401 and 404 too", async () => {
