@@ -5,11 +5,22 @@
 // capacity freed (backfill-team.ts). A severe case notifies the team's supervisors at once
 // (escalation level 1, Case Escalated), whoever gets it.
 import { caseAssigned, caseEscalated, caseQueued } from "#events/index.ts";
-import { addTimelineEntry, deliveryOf, getCase, saveCase } from "#shared/adapters/case-store.ts";
+import {
+  addTimelineEntry,
+  deliveryOf,
+  getCase,
+  saveCase,
+  VersionConflictError,
+} from "#shared/adapters/case-store.ts";
 import { applyDelivery } from "#shared/adapters/deliveries.ts";
 import { clock } from "#shared/adapters/clock.ts";
 import { publish } from "#shared/adapters/event-publisher.ts";
-import { listAgentsOfTeam, listTeams, reserveCapacity } from "#shared/adapters/org-store.ts";
+import {
+  listAgentsOfTeam,
+  listTeams,
+  releaseCapacity,
+  reserveCapacity,
+} from "#shared/adapters/org-store.ts";
 import { metrics } from "#shared/adapters/powertools.ts";
 import { type Agent, rankAgents, type Team, teamForCategory } from "#shared/domain/assignment.ts";
 import type { Case } from "#shared/domain/case.ts";
@@ -48,22 +59,34 @@ export async function assignCase(
   );
   for (const candidate of candidates) {
     if (!(await reserveCapacity(candidate.agentId, caseId, at))) continue;
-    const assigned = await saveCase(
-      withSevereEscalation(
-        {
-          ...current,
-          team: team.teamId,
-          assignee: candidate.agentId,
-          status: "assigned",
-          routedAt: at,
-          routeReason: candidate.reason,
-          updatedAt: at,
-        },
-        at,
-      ),
-      current.version,
-      current,
-    );
+    let assigned: Case;
+    try {
+      assigned = await saveCase(
+        withSevereEscalation(
+          {
+            ...current,
+            team: team.teamId,
+            assignee: candidate.agentId,
+            status: "assigned",
+            routedAt: at,
+            routeReason: candidate.reason,
+            updatedAt: at,
+          },
+          at,
+        ),
+        current.version,
+        current,
+      );
+    } catch (error) {
+      // Another run (Case Classified and Case Reclassified at once) saved first: give back the
+      // slot unless that run chose the same agent, then retry (the retry finds it routed).
+      if (
+        error instanceof VersionConflictError &&
+        (await getCase(caseId))?.assignee !== candidate.agentId
+      )
+        await releaseCapacity(candidate.agentId, caseId, at);
+      throw error;
+    }
     await announce(assigned, current, team);
     metrics.addMetric("CasesAssigned", "Count", 1);
     await deliveredMeanwhile(assigned);
