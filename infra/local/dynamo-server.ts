@@ -8,6 +8,7 @@ import {
   type CreateTableCommandInput,
   DynamoDBClient,
   ResourceInUseException,
+  waitUntilTableExists,
 } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import type { TableSpec } from "../topology.ts";
@@ -64,6 +65,11 @@ export async function ensureTables(
         ))
           throw error;
       }
+      // A new table is CREATING for a moment (dynalite too): nothing may use it before ACTIVE.
+      await waitUntilTableExists(
+        { client, minDelay: 0.05, maxDelay: 0.2, maxWaitTime: 30 },
+        { TableName: names(spec.name) },
+      );
     }
   } finally {
     client.destroy();
