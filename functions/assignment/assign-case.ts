@@ -16,13 +16,19 @@ import { applyDelivery } from "#shared/adapters/deliveries.ts";
 import { clock } from "#shared/adapters/clock.ts";
 import { publish } from "#shared/adapters/event-publisher.ts";
 import {
+  type AgentRecord,
   listAgentsOfTeam,
   listTeams,
   releaseCapacity,
   reserveCapacity,
 } from "#shared/adapters/org-store.ts";
 import { metrics } from "#shared/adapters/powertools.ts";
-import { type Agent, rankAgents, type Team, teamForCategory } from "#shared/domain/assignment.ts";
+import {
+  type AgentChoice,
+  rankAgents,
+  type Team,
+  teamForCategory,
+} from "#shared/domain/assignment.ts";
 import type { Case } from "#shared/domain/case.ts";
 
 export interface AssignResult {
@@ -48,14 +54,21 @@ export async function assignCase(
   const at = clock.nowIso();
   if (!team) return queue(current, null, at, "no-team-for-category");
 
-  const candidates = rankAgents(
-    {
-      category: current.category,
-      customerId: current.customer.id,
-      customerTier: current.customer.tier,
-    },
-    await listAgentsOfTeam(team.teamId),
-    current.customer.tier === "vip" ? await vipOwners(current.customer.id, teams, team) : [],
+  const agents = await listAgentsOfTeam(team.teamId);
+  const owners =
+    current.customer.tier === "vip" ? await vipOwners(current.customer.id, teams, team) : [];
+  const candidates = ownReservationFirst(
+    caseId,
+    rankAgents(
+      {
+        category: current.category,
+        customerId: current.customer.id,
+        customerTier: current.customer.tier,
+      },
+      agents,
+      owners,
+    ),
+    [...agents, ...owners],
   );
   for (const candidate of candidates) {
     if (!(await reserveCapacity(candidate.agentId, caseId, at))) continue;
@@ -96,6 +109,26 @@ export async function assignCase(
   return queue(current, team.teamId, at, "no-agent-available", team);
 }
 
+/**
+ * An agent already holding a slot for the case (an earlier run reserved it, then failed before
+ * the case was saved: DynamoDB past the retry budget, a crash) is tried first, even when the
+ * ranking now puts them later or at capacity (that slot is the case's): reserveCapacity finds
+ * the reservation, and no second agent's slot is taken for the same case.
+ */
+function ownReservationFirst(
+  caseId: string,
+  ranked: readonly AgentChoice[],
+  agents: readonly AgentRecord[],
+): AgentChoice[] {
+  const holder = agents.find((agent) => agent.openCaseIds.includes(caseId));
+  if (!holder) return [...ranked];
+  const choice = ranked.find((c) => c.agentId === holder.agentId) ?? {
+    agentId: holder.agentId,
+    reason: "least-loaded-agent" as const,
+  };
+  return [choice, ...ranked.filter((c) => c.agentId !== holder.agentId)];
+}
+
 /** A delay case whose parcel was delivered before it was routed (deliveries.ts). */
 async function deliveredMeanwhile(c: Case): Promise<void> {
   if (c.category !== "delay" || !c.waybillNo) return;
@@ -107,8 +140,12 @@ async function deliveredMeanwhile(c: Case): Promise<void> {
  * Agents of other teams who own this VIP customer: a VIP goes to their own agent in whichever
  * team that agent is (read only for VIP customers; organisations are small).
  */
-async function vipOwners(customerId: string, teams: readonly Team[], own: Team): Promise<Agent[]> {
-  const owners: Agent[] = [];
+async function vipOwners(
+  customerId: string,
+  teams: readonly Team[],
+  own: Team,
+): Promise<AgentRecord[]> {
+  const owners: AgentRecord[] = [];
   for (const team of teams) {
     if (team.teamId === own.teamId) continue;
     for (const agent of await listAgentsOfTeam(team.teamId))

@@ -10,9 +10,12 @@
 //   becomes visible again at receive time + visibilityTimeoutMs, as in SQS.
 // - Messages are received in send order (SQS standard does not promise it, but tests read better).
 // - Redrive happens on receive, as in SQS: a visible message whose receive count already equals
-//   maxReceiveCount moves to the dead-letter queue instead of being delivered again.
+//   maxReceiveCount moves to the dead-letter queue instead of being delivered again. Its reason
+//   names the last failure (the consumer's error, or its batchItemFailures), which SQS keeps only
+//   in the function's logs.
 import { randomBytes, randomUUID } from "node:crypto";
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from "aws-lambda";
+import { maskFreeText } from "#shared/domain/masking.ts";
 import type { JournalMessage, QueueJournal } from "./queue-journal.ts";
 import { md5, md5OfStringAttributes } from "./sqs-digests.ts";
 
@@ -66,6 +69,22 @@ export interface LocalQueueStats {
   delivered: number;
 }
 
+/**
+ * What became of the messages since the queue was created: every accepted message is deleted
+ * (its invocation succeeded for it), moved to the dead-letter queue, or still pending.
+ */
+export interface LocalQueueTotals {
+  /** Sent, restored from the journal, or redriven. */
+  accepted: number;
+  deleted: number;
+  /** Moved to the dead-letter queue after maxReceiveCount receives. */
+  movedToDeadLetters: number;
+  /** Sent to the dead-letter queue directly (a consumer rejecting a poison message). */
+  sentToDeadLetters: number;
+  /** Dead letters moved back to the queue (each also counts as accepted). */
+  redriven: number;
+}
+
 interface Message {
   readonly messageId: string;
   readonly body: string;
@@ -78,6 +97,8 @@ interface Message {
   /** Runtime-clock time from which the message is receivable (receive time + visibility timeout). */
   invisibleUntil: number;
   inFlight: boolean;
+  /** Why the last receive failed (the consumer's error, masked): the dead letter's reason. */
+  lastFailure?: string;
 }
 
 interface IdleWaiter {
@@ -107,6 +128,13 @@ export class LocalQueue {
   private readonly messages = new Map<string, Message>();
   private readonly dead: DeadLetter[] = [];
   private delivered = 0;
+  private readonly ledger: LocalQueueTotals = {
+    accepted: 0,
+    deleted: 0,
+    movedToDeadLetters: 0,
+    sentToDeadLetters: 0,
+    redriven: 0,
+  };
   private running = false;
   private batch: Promise<void> | undefined;
   /** Fires at the end of the batching window (or at once when a batch is full). */
@@ -132,6 +160,7 @@ export class LocalQueue {
     const now = options.now;
     const journal = options.journal;
     const name = options.name;
+    const ledger = this.ledger;
     this.deadLetters = {
       messages: dead,
       send(body, messageAttributes = {}, reason = "sent to the dead-letter queue directly") {
@@ -146,6 +175,7 @@ export class LocalQueue {
         };
         journal?.append({ t: "dlq", q: name, d: toJournalDeadLetter(letter) });
         dead.push(letter);
+        ledger.sentToDeadLetters++;
         return letter.messageId;
       },
     };
@@ -202,6 +232,7 @@ export class LocalQueue {
         inFlight: false,
       });
     }
+    this.ledger.accepted += messages.length;
     this.schedule();
   }
 
@@ -220,6 +251,7 @@ export class LocalQueue {
       m: messages,
     });
     this.accept(messages);
+    this.ledger.redriven += messages.length;
     return messages.length;
   }
 
@@ -274,6 +306,10 @@ export class LocalQueue {
     return { visible, inFlight, delayed, deadLetters: this.dead.length, delivered: this.delivered };
   }
 
+  totals(): LocalQueueTotals {
+    return { ...this.ledger };
+  }
+
   /** Re-evaluates the state after any change: settles idle waiters and arms the timers it needs. */
   private schedule(): void {
     this.settleIdleWaiters();
@@ -326,7 +362,8 @@ export class LocalQueue {
       if (message.receiveCount >= this.options.maxReceiveCount) {
         this.moveToDeadLetters(
           message,
-          `maxReceiveCount ${this.options.maxReceiveCount} exceeded`,
+          `maxReceiveCount ${this.options.maxReceiveCount} exceeded` +
+            (message.lastFailure ? `; last failure: ${message.lastFailure}` : ""),
           now,
         );
         continue;
@@ -363,9 +400,15 @@ export class LocalQueue {
       const outcome = failedItems(response, received);
       if (outcome.error) this.reportError(outcome.error);
       failed = outcome.failed;
+      const why = outcome.error
+        ? failureText(outcome.error)
+        : "the consumer reported it failed (batchItemFailures; its error is in the function's log)";
+      for (const message of received) if (failed.has(message.messageId)) message.lastFailure = why;
     } catch (error) {
       this.reportError(error);
       failed = new Set(received.map((message) => message.messageId));
+      const why = failureText(error);
+      for (const message of received) message.lastFailure = why;
     }
     const done = received.filter((message) => !failed.has(message.messageId));
     try {
@@ -380,7 +423,10 @@ export class LocalQueue {
     for (const message of received) {
       message.inFlight = false;
       // A failed message keeps its visibility deadline (receive time + timeout) and comes back then.
-      if (!failed.has(message.messageId)) this.messages.delete(message.messageId);
+      if (!failed.has(message.messageId)) {
+        this.messages.delete(message.messageId);
+        this.ledger.deleted++;
+      }
     }
   }
 
@@ -401,6 +447,7 @@ export class LocalQueue {
       at: now,
     });
     this.messages.delete(message.messageId);
+    this.ledger.movedToDeadLetters++;
     this.dead.push({
       messageId: message.messageId,
       body: message.body,
@@ -528,6 +575,12 @@ function toJournalDeadLetter(d: DeadLetter) {
     movedAt: d.movedAt,
     reason: d.reason,
   };
+}
+
+/** An error as a dead letter's reason: its message, short, with personal data masked. */
+function failureText(error: unknown): string {
+  const text = error instanceof Error ? error.message || error.name : String(error);
+  return maskFreeText(text.length > 300 ? `${text.slice(0, 300)}…` : text);
 }
 
 /** Opaque and different at every receive, like SQS's. */

@@ -24,8 +24,15 @@ import {
 import { type BusEventRecord, LocalBus } from "./bus.ts";
 import { releaseAbandonedIdempotencyRecords } from "./abandoned-work.ts";
 import { DATA_FILES } from "./data-files.ts";
+import {
+  type DependencyFault,
+  type DependencyFaults,
+  faultInjector,
+  startDynamoFaultProxy,
+} from "./dependency-faults.ts";
 import { ensureTables, startEmbeddedDynamo } from "./dynamo-server.ts";
 import { type LocalFunction, loadFunction } from "./lambda.ts";
+import { describeFaults, FunctionFaultInjector, type FunctionFaults } from "./function-faults.ts";
 import { localCursorKey } from "./cursor-key.ts";
 import { tokenVerifier } from "./local-auth.ts";
 import { LocalQueue } from "./queue.ts";
@@ -55,12 +62,30 @@ export interface LocalRuntimeOptions {
   readonly loseEvent?: (event: BusEventRecord) => boolean;
   /** The HTTP API's throttling; default the stage's (DEFAULT_THROTTLE in the topology). */
   readonly throttle?: ThrottleLimits;
+  /**
+   * Fault injection for tests: DynamoDB, EventBridge and SQS answering the functions with
+   * throttling or 5xx errors (dependency-faults.ts). Given (even empty), the functions reach the
+   * store through a fault proxy; the plan starts as given and `dependencyFaults.set` changes it.
+   */
+  readonly dependencyFaults?: readonly DependencyFault[];
+  /**
+   * Fault injection: per queue consumer (or `*` for all), the probability that an invocation
+   * throws (before or after its handler) or runs past its timeout (function-faults.ts; env
+   * LOCAL_FAULTS for `npm start`). `functionFaults.set` changes them while running.
+   */
+  readonly functionFaults?: FunctionFaults;
+  /** Seed of the function faults' draws; default a random one (logged when faults are on). */
+  readonly faultSeed?: number;
 }
 
 export interface LocalRuntime {
   readonly url: string;
   readonly queues: ReadonlyMap<string, LocalQueue>;
   readonly bus: LocalBus;
+  /** The dependency faults' plan (see the option); `set` throws unless the option was given. */
+  readonly dependencyFaults: DependencyFaults;
+  /** The function faults (see the option): `set` replaces them, `injected()` counts them. */
+  readonly functionFaults: FunctionFaultInjector;
   /** Resolves once every queue is empty and nothing is in flight (events cascade through queues). */
   idle(timeoutMs?: number): Promise<void>;
   /** Moves the dead letters of a queue back to it; returns how many. */
@@ -78,6 +103,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const busName = options.busName ?? process.env[envNames.eventBusName] ?? DEFAULT_BUS_NAME;
   const upstreamSource =
     options.upstreamSource ?? process.env[envNames.upstreamSource] ?? DEFAULT_UPSTREAM_SOURCE;
+  // Checked before anything starts: a bad fault plan stops here.
+  const functionFaults = new FunctionFaultInjector({
+    consumers: queueSpecs.map((q) => ({
+      name: q.consumer,
+      timeoutSeconds: functions.find((f) => f.name === q.consumer)?.timeoutSeconds ?? 0,
+    })),
+    seed: options.faultSeed ?? randomBytes(4).readUInt32BE(0),
+    ...(options.functionFaults ? { faults: options.functionFaults } : {}),
+  });
+  if (functionFaults.active.size)
+    log(`function faults (seed ${functionFaults.seed}): ${describeFaults(functionFaults.active)}`);
+  /** A queue's consumer's injected faults, for GET /_local/queues (when it had any). */
+  const injectedFaultsOf = (queue: string) => {
+    const consumer = queueSpecs.find((q) => q.name === queue)?.consumer ?? queue;
+    const injected = functionFaults.injected()[consumer];
+    return injected ? { injectedFaults: injected } : {};
+  };
+  // The dependencies' faults (a bad plan stops here too); the store's endpoint is known below.
+  const dependencyFaults = faultInjector(options.dependencyFaults, () => dynamoEndpoint);
 
   const externalDynamo = process.env.AWS_ENDPOINT_URL_DYNAMODB;
   const dynamo = externalDynamo
@@ -90,6 +134,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ? await releaseAbandonedIdempotencyRecords(dynamoEndpoint, "idempotency")
     : 0;
   if (released) log(`released ${released} idempotency record(s) left in progress by the last run`);
+  const faultProxy = options.dependencyFaults
+    ? await startDynamoFaultProxy(dynamoEndpoint, dependencyFaults, log)
+    : undefined;
 
   const durable = !options.inMemory;
   if (durable) restoreSavedClock(options.dataDir, log);
@@ -150,6 +197,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const server = createLocalServer({
     routes,
     ...(options.throttle ? { throttle: options.throttle } : {}),
+    ...(dependencyFaults.enabled ? { dependencyFaults } : {}),
     functionsPath,
     functions: (name) => {
       const fn = loaded.get(name);
@@ -172,7 +220,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       Object.fromEntries(
         [...queues.values()].map((q) => [
           q.name,
-          { ...q.stats(), deadLetterMessages: q.deadLetters.messages },
+          { ...q.stats(), ...injectedFaultsOf(q.name), deadLetterMessages: q.deadLetters.messages },
         ]),
       ),
     redrive: (name) => queues.get(name)?.redrive(),
@@ -186,7 +234,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   setFunctionEnvironment({
     functionsUrl: `${url}${functionsPath}`,
-    dynamoEndpoint,
+    dynamoEndpoint: faultProxy?.endpoint ?? dynamoEndpoint,
     busName,
     upstreamSource,
   });
@@ -205,7 +253,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         options.queueTiming?.visibilityTimeoutMs ?? spec.visibilityTimeoutSeconds * 1000,
       maxReceiveCount: spec.maxReceiveCount,
       now: () => clock.now().getTime(),
-      consumer: (event) => consumer.invoke(event) as Promise<SQSBatchResponse | undefined>,
+      consumer: (event) =>
+        functionFaults.invoke(spec.consumer, event, (batch) => consumer.invoke(batch)) as Promise<
+          SQSBatchResponse | undefined
+        >,
       region: REGION,
       accountId: ACCOUNT,
       ...(journal ? { journal } : {}),
@@ -252,6 +303,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     url,
     queues,
     bus,
+    dependencyFaults,
+    functionFaults,
     idle,
     redrive: (name) => queueNamed(queues, name).redrive(),
     async stop() {
@@ -266,6 +319,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       saveClock();
       journal?.close();
       if (durable) rmSync(join(options.dataDir, DATA_FILES.runtime), { force: true });
+      await faultProxy?.close();
       await dynamo?.close();
     },
   };

@@ -19,6 +19,7 @@ import {
 import type { LocalFunction } from "./lambda.ts";
 import type { TokenVerifier } from "./local-auth.ts";
 import { type Throttle, type ThrottleLimits, tokenBucket } from "./throttle.ts";
+import { type FaultInjector, sendFault } from "./dependency-faults.ts";
 import { type DeadLetterTarget, SqsApiError, sendMessage } from "./sqs-api.ts";
 
 export interface ServerDependencies {
@@ -44,6 +45,8 @@ export interface ServerDependencies {
   readonly frontendOrigins?: readonly string[];
   /** The HTTP API's stage throttling, default DEFAULT_THROTTLE (as the CDK app's stage). */
   readonly throttle?: ThrottleLimits;
+  /** Dependency faults for tests: PutEvents and SendMessage on the functions' path may fail. */
+  readonly dependencyFaults?: FaultInjector;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -87,7 +90,7 @@ async function handle(
   if (request.method === "POST" && typeof target === "string") {
     if (url.pathname === "/") return awsJsonCall(deps, target, body, false, response);
     if (url.pathname === deps.functionsPath || url.pathname === `${deps.functionsPath}/`)
-      return awsJsonCall(deps, target, body, true, response);
+      return awsJsonCall(deps, target, body, true, response, request.headers);
   }
   if (url.pathname === "/_local/clock") return clockCall(deps, request.method, body, response);
   if (url.pathname === "/_local/queues" && request.method === "GET")
@@ -137,6 +140,7 @@ async function awsJsonCall(
   body: Buffer,
   trusted: boolean,
   response: ServerResponse,
+  headers: IncomingMessage["headers"] = {},
 ) {
   const version = target.startsWith("AmazonSQS.") ? "1.0" : "1.1";
   let payload: unknown;
@@ -154,8 +158,20 @@ async function awsJsonCall(
     );
   }
   if (target === "AWSEvents.PutEvents") {
+    // An injected fault refuses the request, or (`after`) loses the answer of one carried out.
+    const fault = trusted
+      ? deps.dependencyFaults?.decide(
+          "eventbridge",
+          "PutEvents",
+          payload as Record<string, unknown>,
+          headers,
+        )
+      : undefined;
+    if (fault?.when === "before") return sendFault(response, "eventbridge", fault);
     try {
-      return sendAws(response, 200, deps.bus.putEvents(payload, body.length, { trusted }), "1.1");
+      const result = deps.bus.putEvents(payload, body.length, { trusted });
+      if (fault) return sendFault(response, "eventbridge", fault);
+      return sendAws(response, 200, result, "1.1");
     } catch (error) {
       if (error instanceof PutEventsValidationError) {
         return sendAws(response, 400, { __type: error.type, message: error.message }, "1.1");
@@ -171,7 +187,16 @@ async function awsJsonCall(
           "You do not have sufficient access to perform this action.",
         );
       }
-      return sendAws(response, 200, sendMessage(payload, deps.deadLetterQueue), "1.0");
+      const fault = deps.dependencyFaults?.decide(
+        "sqs",
+        "SendMessage",
+        payload as Record<string, unknown>,
+        headers,
+      );
+      if (fault?.when === "before") return sendFault(response, "sqs", fault);
+      const result = sendMessage(payload, deps.deadLetterQueue);
+      if (fault) return sendFault(response, "sqs", fault);
+      return sendAws(response, 200, result, "1.0");
     } catch (error) {
       if (error instanceof SqsApiError) {
         return sendAws(

@@ -37,6 +37,8 @@ export interface TeamRecord extends Team {
 
 /** An agent as stored, with the version of their profile (the API's ETag). */
 export interface AgentRecord extends Agent {
+  /** The cases holding the agent's slots (`openCases` counts them); assignment's, never shown. */
+  readonly openCaseIds: readonly string[];
   readonly version: number;
   readonly createdAt: string | null;
   readonly updatedAt: string | null;
@@ -78,6 +80,7 @@ function toAgent(item: Record<string, unknown>): AgentRecord {
     capacity: item.capacity as number,
     onShift: item.onShift === true,
     openCases: (item.openCases as number | undefined) ?? 0,
+    openCaseIds: [...((item.openCaseIds as Set<string> | undefined) ?? [])],
     vipCustomers: (item.vipCustomers as string[] | undefined) ?? [],
     lastAssignedAt: stringOrNull(item.lastAssignedAt),
     version: versionOf(item),

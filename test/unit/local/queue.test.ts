@@ -291,7 +291,7 @@ describe("LocalQueue", () => {
         messageAttributes: { kind: "test" },
         receiveCount: 2,
         movedAt: T0 + 120_000,
-        reason: "maxReceiveCount 2 exceeded",
+        reason: "maxReceiveCount 2 exceeded; last failure: always fails",
       },
     ]);
     expect(queue.stats()).toEqual({
