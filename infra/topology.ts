@@ -62,6 +62,7 @@ export interface QueueSpec {
   readonly visibilityTimeoutSeconds: number;
   /** Receives before a message moves to the queue's dead-letter queue. */
   readonly maxReceiveCount: number;
+  /** At most 7: its dead-letter queue keeps 14 days, counted from a message's first enqueue. */
   readonly retentionDays: number;
   /**
    * The queue's SLA: its oldest message waiting longer than this (SQS ApproximateAgeOfOldestMessage)
@@ -221,7 +222,9 @@ const queueDefaults = {
   maxBatchingWindowSeconds: 0,
   visibilityTimeoutSeconds: 120,
   maxReceiveCount: 3,
-  retentionDays: 14,
+  // A week to restart a stalled consumer (its age alarm fires within minutes); a message's age
+  // counts from its first enqueue, so a dead letter still gets a week of its DLQ's 14 days.
+  retentionDays: 7,
 } as const;
 
 export const queues: readonly QueueSpec[] = [

@@ -7,18 +7,34 @@
 // Cognito app client's, comma-separated; default DEFAULT_CALLBACK_URLS and their origins),
 // `authDomainPrefix` (a Cognito domain for managed login; none by default), `throttleRateLimit`
 // and `throttleBurstLimit` (the API stage's, default DEFAULT_THROTTLE).
+// Every synth runs the policy checks: cdk-nag (AwsSolutions, Serverless) and the AWS Control Tower
+// proactive controls (control-tower-guard.ts); an error nobody acknowledged (nag-acknowledgements.ts,
+// with its reason) fails the synth, and the infrastructure tests fail on any finding, warnings too.
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { App, type Environment, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks, ServerlessChecks } from "cdk-nag";
 import { DEFAULT_BUS_NAME, DEFAULT_THROTTLE, DEFAULT_UPSTREAM_SOURCE } from "#infra/topology.ts";
 import { DataStack } from "./data-stack.ts";
+import { ControlTowerGuard } from "./control-tower-guard.ts";
 import { DEFAULT_SLA_TARGET } from "./monitoring.ts";
-import { acknowledgeNagFindings } from "./nag-acknowledgements.ts";
+import { acknowledgeGuardFindings, acknowledgeNagFindings } from "./nag-acknowledgements.ts";
 import { ServiceStack } from "./service-stack.ts";
 
 const ROOT_DIR = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
 
-export function buildApp(app: App): { data: DataStack; service: ServiceStack } {
+export interface BuildOptions {
+  /**
+   * Run the Control Tower guard rules at synth (default true). They take seconds a synth
+   * (cfn-guard reads the template once per rule): tests that synthesize context variants only to
+   * read their templates may leave them out; the default synth is checked in stacks.test.ts.
+   */
+  readonly controlTowerGuard?: boolean;
+}
+
+export function buildApp(
+  app: App,
+  options: BuildOptions = {},
+): { data: DataStack; service: ServiceStack } {
   const account = process.env.CDK_DEFAULT_ACCOUNT;
   const region = process.env.CDK_DEFAULT_REGION;
   const env: Environment | undefined = account || region ? { account, region } : undefined;
@@ -66,7 +82,9 @@ export function buildApp(app: App): { data: DataStack; service: ServiceStack } {
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  if (options.controlTowerGuard ?? true) Validations.of(app).addPlugins(new ControlTowerGuard());
   acknowledgeNagFindings(service);
+  acknowledgeGuardFindings(service);
   return { data, service };
 }
 

@@ -1,13 +1,12 @@
 // Every function of the system: one set of defaults (Node 22 on arm64, ESM bundle with the AWS
-// SDK inside, tracing, a log group with retention), and bind* methods that add the environment
-// variable and the IAM grant in one call so wiring and permission cannot drift apart.
-import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+// SDK inside, tracing, an encrypted log group with retention), and bind* methods that add the
+// environment variable and the IAM grant in one call so wiring and permission cannot drift apart.
+import { Duration, Stack } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import type { IEventBus } from "aws-cdk-lib/aws-events";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Architecture, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
-import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
@@ -19,6 +18,7 @@ import {
   type TableSpec,
 } from "#infra/topology.ts";
 import { CURSOR_KEY_VARIABLE } from "#shared/adapters/config.ts";
+import { encryptedLogGroup } from "./encryption.ts";
 import { METRICS_NAMESPACE, SERVICE_NAME } from "./monitoring.ts";
 
 /**
@@ -61,10 +61,7 @@ export class CareFunction extends NodejsFunction {
       memorySize: spec.memoryMb,
       timeout: Duration.seconds(spec.timeoutSeconds),
       tracing: Tracing.ACTIVE,
-      logGroup: new LogGroup(scope, `${id}Logs`, {
-        retention: RetentionDays.THREE_MONTHS,
-        removalPolicy: RemovalPolicy.DESTROY,
-      }),
+      logGroup: encryptedLogGroup(scope, `${id}Logs`),
       environment: {
         // Metrics (EMF) land in this namespace with the one dimension service=SERVICE_NAME.
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,

@@ -6,6 +6,7 @@ import { EventBus } from "aws-cdk-lib/aws-events";
 import { Key } from "aws-cdk-lib/aws-kms";
 import type { Construct } from "constructs";
 import { tables } from "#infra/topology.ts";
+import { onlyAwsServicesCreateGrants } from "./encryption.ts";
 
 export interface DataStackProps extends StackProps {
   readonly busName: string;
@@ -18,11 +19,13 @@ export class DataStack extends Stack {
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
-    this.key = new Key(this, "DataKey", {
-      description: "courier-care: cases, customers' personal data, queues",
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.key = onlyAwsServicesCreateGrants(
+      new Key(this, "DataKey", {
+        description: "courier-care: cases, customers' personal data, queues",
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      }),
+    );
 
     const created = new Map<string, Table>();
     for (const spec of tables) {

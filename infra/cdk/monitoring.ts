@@ -35,6 +35,7 @@ import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { functions, queues } from "#infra/topology.ts";
 import { pascal } from "./data-stack.ts";
+import { onlyAwsServicesCreateGrants } from "./encryption.ts";
 
 /** Powertools Metrics (EMF): the namespace and the one dimension, `service`, of our own metrics. */
 export const METRICS_NAMESPACE = "CourierCare";
@@ -130,12 +131,14 @@ export class Monitoring extends Construct {
   private createAlarmTopic(): Topic {
     const { account, region, partition } = Stack.of(this);
     const cloudwatch = new ServicePrincipal("cloudwatch.amazonaws.com");
-    const key = new Key(this, "AlarmTopicKey", {
-      description: "courier-care: the alarm notification topic",
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(7),
-    });
+    const key = onlyAwsServicesCreateGrants(
+      new Key(this, "AlarmTopicKey", {
+        description: "courier-care: the alarm notification topic",
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.DESTROY,
+        pendingWindow: Duration.days(7),
+      }),
+    );
     // Without conditions: the key protects nothing but these notifications, and a condition that
     // CloudWatch's KMS request did not carry would drop every notification without a word.
     key.addToResourcePolicy(

@@ -1,9 +1,11 @@
-// cdk-nag findings (AwsSolutions and Serverless packs) that are deliberate choices or false
-// positives, each with its reason. The `<Pack>::` prefix keeps them in the validation report as
+// cdk-nag findings (AwsSolutions and Serverless packs) and AWS Control Tower guard findings
+// (cdk-validator-cfnguard) that are deliberate choices or false positives, each with its reason,
+// on the narrowest construct. The `<Pack>::` prefix keeps them in the validation report as
 // acknowledged (with the reason) instead of hiding them.
 import { Validations } from "aws-cdk-lib";
 import type { IConstruct } from "constructs";
 import { functions, queues, routes } from "#infra/topology.ts";
+import { CONTROL_TOWER_GUARD } from "./control-tower-guard.ts";
 import type { ServiceStack } from "./service-stack.ts";
 
 const NODE_22 =
@@ -68,20 +70,56 @@ export function acknowledgeNagFindings(service: ServiceStack): void {
       "Serverless-SNSRedrivePolicy",
       "The alarm e-mail subscription: a notification SNS cannot deliver after its retries would wait in a queue nobody reads; the alarm state stays on the dashboard's alarm widget and in CloudWatch",
     );
+  for (const [construct, reason] of publicRoutes(service))
+    acknowledge(construct, "AwsSolutions-APIG4", reason);
+}
+
+/** The routes without the JWT authorizer, each with why: topology `auth: false`, and `$default`. */
+function publicRoutes(service: ServiceStack): [IConstruct, string][] {
+  const found: [IConstruct, string][] = [];
   for (const route of routes.filter((r) => !r.auth)) {
     const construct = service.routes.get(`${route.method} ${route.path}`);
     if (construct)
-      acknowledge(
+      found.push([
         construct,
-        "AwsSolutions-APIG4",
         `${route.method} ${route.path} is deliberately public in the topology (auth: false)`,
-      );
+      ]);
   }
   const unmatched = service.routes.get("$default");
   if (unmatched)
-    acknowledge(
+    found.push([
       unmatched,
-      "AwsSolutions-APIG4",
       "$default only answers requests no route matches (404, or 405 with Allow); it reads nothing and names only routes /openapi.json publishes",
+    ]);
+  return found;
+}
+
+/** A Control Tower rule of the cfn-guard plugin, by the rule name its report gives. */
+function acknowledgeGuard(scope: IConstruct, rule: string, reason: string): void {
+  Validations.of(scope).acknowledge({ id: `${CONTROL_TOWER_GUARD}::${rule}`, reason });
+}
+
+/**
+ * What the Control Tower proactive controls flag and we keep, with the reason; every other
+ * finding was fixed. An account that enforces CT.LAMBDA.PR.3 or CT.APIGATEWAY.PR.5 as a proactive
+ * control (a CloudFormation hook) would refuse these resources: they are choices, to be exempted
+ * there too.
+ */
+export function acknowledgeGuardFindings(service: ServiceStack): void {
+  for (const fn of service.functions.values())
+    acknowledgeGuard(
+      fn,
+      "lambda_inside_vpc_check", // CT.LAMBDA.PR.3
+      "No VPC by design: the functions reach only AWS service endpoints (DynamoDB, EventBridge, SQS, X-Ray, CloudWatch) with IAM-signed TLS requests and no private resource; a VPC would add NAT gateways or interface endpoints per AZ for no isolation gain",
     );
+  // CDK builds each permission's SourceArn (…:execute-api:<region>:<account>:<api>/*/*/<path>)
+  // with Fn::Join, which the static rule cannot read (it takes a literal, Ref or GetAtt).
+  for (const route of service.routes.values())
+    acknowledgeGuard(
+      route,
+      "lambda_function_public_access_prohibited_check", // CT.LAMBDA.PR.2
+      "False positive: only API Gateway may invoke, for this API and this route's path (SourceArn = execute-api:<region>:<account>:<api>/*/*/<path>, asserted in test/infra/policy.test.ts); the rule cannot read a SourceArn built with Fn::Join",
+    );
+  for (const [construct, reason] of publicRoutes(service))
+    acknowledgeGuard(construct, "api_gw_v2_authorization_type_configured_check", reason); // CT.APIGATEWAY.PR.5
 }

@@ -36,8 +36,7 @@ import {
 import { SqsQueue } from "aws-cdk-lib/aws-events-targets";
 import { Effect, PolicyStatement, StarPrincipal } from "aws-cdk-lib/aws-iam";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
-import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
-import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import { Queue, QueueEncryption, RedrivePermission } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import {
   cors,
@@ -55,6 +54,7 @@ import {
 } from "#infra/topology.ts";
 import { CareFunction } from "./care-function.ts";
 import { pascal } from "./data-stack.ts";
+import { encryptedLogGroup } from "./encryption.ts";
 import { DEFAULT_SLA_TARGET, type MonitoredQueue, Monitoring } from "./monitoring.ts";
 
 export interface ServiceStackProps extends StackProps {
@@ -87,6 +87,15 @@ export function logoutUrlsFor(callbackUrls: readonly string[]): string[] {
 }
 
 export const USER_GROUPS = ["agents", "supervisors", "ops", "admins"] as const;
+
+/**
+ * The concurrent executions each SQS event source may take (ScalingConfig.MaximumConcurrency):
+ * a flood on one queue (an upstream burst, an archive replay) holds at most 25 of the account's
+ * concurrent executions (1,000 by default), floods on every queue at once 25 each, so the API
+ * keeps most of them (test/infra/policy.test.ts: the queues' sum stays under half). Past it
+ * Lambda leaves messages waiting in the queue (no throttle, no receive counted). Locally: no limit.
+ */
+export const EVENT_SOURCE_MAX_CONCURRENCY = 25;
 
 /** One JSON line per request, without personal data (no caller IP, no claims). */
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
@@ -142,7 +151,12 @@ export class ServiceStack extends Stack {
       const deadLetterQueue = new Queue(this, `${name}DeadLetterQueue`, {
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
+        // The most SQS keeps; longer than the source queue's retention, since a message's age
+        // counts from its first enqueue (test/infra/policy.test.ts).
         retentionPeriod: Duration.days(14),
+        // Declares it a dead-letter queue (CT.SQS.PR.1). allowAll is SQS's default; naming the
+        // source queue (byQueue) would be a dependency cycle with the source's redrive policy.
+        redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
       });
       const queue = new Queue(this, `${name}Queue`, {
         encryption: QueueEncryption.SQS_MANAGED,
@@ -200,6 +214,7 @@ export class ServiceStack extends Stack {
           batchSize: spec.batchSize,
           maxBatchingWindow: Duration.seconds(spec.maxBatchingWindowSeconds),
           reportBatchItemFailures: true,
+          maxConcurrency: EVENT_SOURCE_MAX_CONCURRENCY,
         }),
       );
     }
@@ -356,10 +371,7 @@ export class ServiceStack extends Stack {
           }
         : {}),
     });
-    const accessLogs = new LogGroup(this, "HttpApiAccessLogs", {
-      retention: RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const accessLogs = encryptedLogGroup(this, "HttpApiAccessLogs");
     new HttpStage(this, "DefaultStage", {
       httpApi: api,
       stageName: "$default",

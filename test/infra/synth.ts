@@ -1,5 +1,6 @@
 // Helpers shared by the infrastructure tests: synth without bundling, and the validation report
-// in which cdk-nag 3 (a CDK policy-validation plugin) records its findings.
+// in which the CDK policy-validation plugins (cdk-nag 3, the Control Tower guard rules of
+// @cdklabs/cdk-validator-cfnguard) record their findings.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -20,6 +21,7 @@ export interface ValidationReport {
       readonly acknowledgedId?: string;
       readonly reason?: string;
       readonly acknowledgedAt?: string;
+      readonly violatingConstructs?: readonly { readonly constructPath: string }[];
     }[];
   }[];
 }
