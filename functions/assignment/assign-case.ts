@@ -29,7 +29,7 @@ import {
   type Team,
   teamForCategory,
 } from "#shared/domain/assignment.ts";
-import type { Case } from "#shared/domain/case.ts";
+import { type Case, isOpenStatus } from "#shared/domain/case.ts";
 
 export interface AssignResult {
   readonly assigned: boolean;
@@ -46,6 +46,7 @@ export async function assignCase(
   const waiting = retryQueued && current.status === "queued" && current.team !== null;
   if (current.status !== "new" && !waiting) {
     if (!retryQueued && current.routedAt) await announce(current);
+    if (retryQueued && needsSevereEscalation(current)) return escalateRouted(current);
     return { assigned: false, summary: `already routed ${caseId} (${current.status})` };
   }
 
@@ -152,6 +153,35 @@ async function vipOwners(
       if (agent.vipCustomers.includes(customerId)) owners.push(agent);
   }
   return owners;
+}
+
+/** Routed, still open, and now severe (reclassified after routing) without the escalation. */
+function needsSevereEscalation(c: Case): boolean {
+  return (
+    c.routedAt !== null &&
+    isOpenStatus(c.status) &&
+    c.severity === "severe" &&
+    (c.escalationLevel ?? 0) < 1
+  );
+}
+
+/**
+ * A case that became severe after it was routed reaches the supervisors as one severe at routing
+ * does, so the order of Case Classified and Case Reclassified does not matter.
+ */
+async function escalateRouted(current: Case): Promise<AssignResult> {
+  const teams = await listTeams();
+  const escalated = await saveCase(
+    withSevereEscalation(current, clock.nowIso()),
+    current.version,
+    current,
+  );
+  await announceSevere(
+    escalated,
+    current,
+    teams.find((t) => t.teamId === current.team),
+  );
+  return { assigned: false, summary: `escalated ${current.caseId}: severe after routing` };
 }
 
 /** A severe case reaches the supervisors at once: level 1 unless it is there already. */

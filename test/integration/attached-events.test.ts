@@ -50,6 +50,9 @@ describe("an attached event", () => {
     expect(entries.find((e) => e.kind === "reclassified")).toMatchObject({
       data: { from: { severity: "general" }, to: { severity: "severe" } },
     });
+    // Severe after it was routed: the supervisors hear of it as of one severe from the start.
+    expect(c).toMatchObject({ escalated: true, escalationLevel: 1 });
+    expect(entries.filter((e) => e.sk.includes("#escalated#severe"))).toHaveLength(1);
   });
 
   it("that happened earlier becomes the case's trigger, and a VIP flag is kept", async () => {
