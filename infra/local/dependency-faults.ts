@@ -20,6 +20,7 @@ import {
   request as httpRequest,
 } from "node:http";
 import type { AddressInfo } from "node:net";
+import { mulberry32 } from "../seeded-random.ts";
 
 export type DependencyService = "dynamodb" | "eventbridge" | "sqs";
 
@@ -425,16 +426,4 @@ function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
     stream.on("end", () => resolve(Buffer.concat(chunks)));
     stream.on("error", reject);
   });
-}
-
-/** A small seeded generator, so a probabilistic plan fails the same attempts every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

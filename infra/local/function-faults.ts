@@ -16,6 +16,7 @@
 // The draws come from a seeded generator per function (mulberry32, the demo's), so one seed gives
 // the same sequence of faults for the same sequence of invocations of each function.
 import type { SQSEvent } from "aws-lambda";
+import { hashOf, mulberry32 } from "../seeded-random.ts";
 
 export const FAULT_KINDS = ["throw", "timeout"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -194,23 +195,4 @@ export class FunctionFaultInjector {
     counts[fault] += 1;
     this.counts.set(name, counts);
   }
-}
-
-/** mulberry32: a small, fast, seeded PRNG; numbers in [0, 1) (as infra/cli/demo.ts). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** FNV-1a of a string, 32 bits. */
-function hashOf(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
 }

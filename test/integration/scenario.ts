@@ -2,7 +2,7 @@
 // waybill (damage, delay, loss, failed attempts, deliveries), mixed declared values (some at
 // or above the severe threshold), VIP and regular customers — and shuffles of it.
 
-import { mulberry32 } from "#infra/cli/demo.ts";
+import { mulberry32 } from "#infra/seeded-random.ts";
 
 export interface ScenarioEvent {
   readonly detailType: string;

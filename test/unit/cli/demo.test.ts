@@ -3,6 +3,7 @@
 // for the same seed), the customers' messages (each classifies as what it stands for), the
 // follow-up outcomes (within the API's rules) and the next working morning.
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "#infra/seeded-random.ts";
 import {
   atShanghai,
   COURIERS,
@@ -10,7 +11,6 @@ import {
   customerOf,
   type FollowUpView,
   MESSAGES,
-  mulberry32,
   nextMorning,
   OUTLETS,
   outcomeFor,
