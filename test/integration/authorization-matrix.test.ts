@@ -234,6 +234,19 @@ const MATRIX: Record<string, Row> = {
 // ---- fixtures --------------------------------------------------------------------------------
 
 let mergeTarget = "";
+const sharedFixtures = new Map<string, Fixture>();
+const kept = new Set<string>();
+
+/** The fixture every read and refusal uses (kept open after each test). */
+async function shared(kind: "case" | "followUp", make: () => Promise<Fixture>): Promise<Fixture> {
+  let f = sharedFixtures.get(kind);
+  if (!f) {
+    f = await make();
+    sharedFixtures.set(kind, f);
+    kept.add(f.caseId);
+  }
+  return f;
+}
 let claimsTeamBody: unknown;
 const agentBodies = new Map<string, unknown>();
 const created: string[] = [];
@@ -320,7 +333,7 @@ afterEach(async () => {
   const admin = await local.system.token("admin-1", ["admins"]);
   for (const caseId of created.splice(0)) {
     const c = await getCase(caseId);
-    if (!c || c.status === "closed" || caseId === mergeTarget) continue;
+    if (!c || c.status === "closed" || caseId === mergeTarget || kept.has(caseId)) continue;
     const closed = await local.act(caseId, "close", admin, { reason: "test clean-up" });
     expect([200, 409]).toContain(closed.status);
   }
@@ -342,7 +355,12 @@ describe("the authorization matrix", () => {
   it.each(cases)("$key by $kind → allowed: $allowed", async ({ key, kind, row, allowed }) => {
     await prepare();
     const method = key.split(" ")[0] as string;
-    const f = row.needsFollowUp ? await withDueFollowUp() : await claimsCase();
+    // A call that may write gets a fresh fixture; reads and refusals change nothing (checked
+    // below), so they share one.
+    const fresh = allowed && !row.reads;
+    const f = row.needsFollowUp
+      ? await (fresh ? withDueFollowUp() : shared("followUp", withDueFollowUp))
+      : await (fresh ? claimsCase() : shared("case", claimsCase));
     const request = row.request(f);
     const before = await state(f);
     const headers = request.ifMatchOf ? await local.ifMatch(request.ifMatchOf) : {};
