@@ -19,8 +19,8 @@ import {
   createServer,
   request as httpRequest,
 } from "node:http";
-import type { AddressInfo } from "node:net";
 import { mulberry32 } from "../seeded-random.ts";
+import { listenOnLoopback } from "./dynamo-server.ts";
 
 export type DependencyService = "dynamodb" | "eventbridge" | "sqs";
 
@@ -403,20 +403,7 @@ export async function startDynamoFaultProxy(
     });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-        agent.destroy();
-      }),
-  };
+  return listenOnLoopback(server, () => agent.destroy());
 }
 
 function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {

@@ -1,6 +1,7 @@
 // The embedded DynamoDB-compatible store (dynalite, LevelDB files under the data directory),
 // and table creation from the topology — the same key schema the CDK app deploys.
 import { mkdir } from "node:fs/promises";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import {
@@ -32,6 +33,17 @@ export async function startEmbeddedDynamo(
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  return listenOnLoopback(server);
+}
+
+/**
+ * Listens on a free loopback port: the endpoint, and a close that also drops kept-alive
+ * connections (then `onClose`). The embedded store and the fault proxy in front of it share it.
+ */
+export async function listenOnLoopback(
+  server: Server,
+  onClose: () => void = () => undefined,
+): Promise<EmbeddedDynamo> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
@@ -43,6 +55,7 @@ export async function startEmbeddedDynamo(
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections?.();
+        onClose();
       }),
   };
 }
