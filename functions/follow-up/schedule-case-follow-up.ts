@@ -3,15 +3,15 @@
 // team's pool when nobody was assigned). Every time comes from the resolution, so a replayed
 // event schedules the same call; the follow-up's id (case and round) makes it once. A case
 // closed before its Case Resolved came gets none (its close cancels one scheduled earlier).
+// A sampled delivery's call about the same waybill gives way when it falls due (the sweeper's
+// dispatch-follow-ups.ts), whichever came first.
 import type { caseResolved } from "#events/index.ts";
 import { getCase } from "#shared/adapters/case-store.ts";
 import { clock } from "#shared/adapters/clock.ts";
-import { getFollowUp } from "#shared/adapters/follow-up-store.ts";
 import { startFollowUp } from "#shared/adapters/follow-ups.ts";
 import { listTeams } from "#shared/adapters/org-store.ts";
-import { caseFollowUpId, deliveryFollowUpId, scheduleFollowUp } from "#shared/domain/follow-up.ts";
+import { caseFollowUpId, scheduleFollowUp } from "#shared/domain/follow-up.ts";
 import { policyOf } from "#shared/domain/team-policy.ts";
-import { cancel } from "./cancel-follow-up.ts";
 
 type Resolved = typeof caseResolved.schema._output;
 
@@ -46,15 +46,5 @@ export async function scheduleCaseFollowUp(resolved: Resolved): Promise<string> 
     policy.followUp,
     clock.now(),
   );
-  const started = await startFollowUp(fu);
-  // The case's follow-up takes the place of a sampled delivery's call about the same waybill.
-  const superseded = c.waybillNo ? await supersedeDeliverySample(c.waybillNo, fu.followUpId) : "";
-  return started + superseded;
-}
-
-async function supersedeDeliverySample(waybillNo: string, by: string): Promise<string> {
-  const sample = await getFollowUp(deliveryFollowUpId(waybillNo));
-  if (!sample || (sample.status !== "scheduled" && sample.status !== "due")) return "";
-  await cancel(sample, `the follow-up ${by} of a case about the waybill takes its place`);
-  return `; ${sample.followUpId} cancelled`;
+  return startFollowUp(fu);
 }

@@ -1,10 +1,10 @@
 // Use case: a delivered parcel may be sampled for a satisfaction follow-up (../domain.md): VIP
 // customers always, others by the delivery team's share, decided by the waybill's hash so that a
-// replayed event decides the same. A waybill with a case gets that case's follow-up instead
-// (and a case opened later takes the sample's place: schedule-case-follow-up.ts). Called by the
-// follow-up team's pool.
+// replayed event decides the same. The sample is scheduled even when the waybill has a case:
+// whether it is called is decided when it falls due (a waybill with a case gets that case's
+// follow-up instead: dispatch-follow-ups.ts), so the delivery and the case may come in either
+// order. Called by the follow-up team's pool.
 import { createHash } from "node:crypto";
-import { casesOfWaybill } from "#shared/adapters/case-store.ts";
 import { clock } from "#shared/adapters/clock.ts";
 import { startFollowUp } from "#shared/adapters/follow-ups.ts";
 import { listTeams } from "#shared/adapters/org-store.ts";
@@ -22,8 +22,6 @@ export async function sampleDelivery(detail: UpstreamDetail, deliveredAt: string
   const { waybillNo, customer } = detail;
   if (!sampledForFollowUp(waybillNo, customer.tier, policy.followUp.deliverySampleShare, unitHash))
     return "not sampled";
-  if ((await casesOfWaybill(waybillNo, 1)).length > 0)
-    return "sampled, but its case has a follow-up";
   const fu = scheduleFollowUp(
     {
       followUpId: deliveryFollowUpId(waybillNo),

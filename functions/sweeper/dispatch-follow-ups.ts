@@ -2,7 +2,9 @@
 // every minute), found through their index by due time (never a Scan). FollowUp Due is
 // published before the follow-up is saved (a crash in between repeats the event, never loses
 // it; consumers dedupe by followUpId and attempt); the save is conditional on the version, so
-// two sweeps make it due once.
+// two sweeps make it due once. A sampled delivery's call about a waybill that has a case gives way
+// to the case's own follow-up here, when it falls due, not when the delivery arrives: the case
+// and the delivery may come in either order and end the same.
 //
 // Why an indexed sweep and not one EventBridge Scheduler schedule per call: at 600,000 cases a
 // day about 18 million one-off schedules a month (plus the retries) would cost some 18 USD a
@@ -12,6 +14,7 @@
 // Query per minute (plus one write per call, which the schedule would cost too), reuses the
 // sweeper that already runs every minute, and behaves the same in both runtimes.
 import { followUpDue } from "#events/index.ts";
+import { casesOfWaybill } from "#shared/adapters/case-store.ts";
 import { publish } from "#shared/adapters/event-publisher.ts";
 import {
   countDueSince,
@@ -19,12 +22,14 @@ import {
   FollowUpConflictError,
   saveFollowUp,
 } from "#shared/adapters/follow-up-store.ts";
-import { followUpEntry, subjectOf } from "#shared/adapters/follow-ups.ts";
+import { cancelFollowUp, followUpEntry, subjectOf } from "#shared/adapters/follow-ups.ts";
 import { metrics } from "#shared/adapters/powertools.ts";
 import { type FollowUp, markDue } from "#shared/domain/follow-up.ts";
 import { SWEEP_BUDGET_MS, sweepPages } from "./sweep-pages.ts";
 
 const PER_PAGE = 100;
+/** Why a sampled delivery's call is not made (FollowUp Cancelled's reason). */
+export const SAMPLE_GIVES_WAY = "the waybill has a case, whose own follow-up calls the customer";
 /** A due call not made within this long is overdue (the API's `overdue`, the alarm). */
 export const OVERDUE_AFTER_MS = 60 * 60_000;
 
@@ -48,6 +53,10 @@ export async function dispatchFollowUps(now: Date): Promise<string> {
 async function makeDue(fu: FollowUp, now: Date): Promise<boolean> {
   const due = markDue(fu, now);
   if (!due) return false;
+  if (fu.kind === "delivery" && fu.waybillNo && (await casesOfWaybill(fu.waybillNo, 1)).length) {
+    await cancelFollowUp(fu, SAMPLE_GIVES_WAY); // changed meanwhile (null): the next tick decides
+    return false;
+  }
   const at = now.toISOString();
   await publish(followUpDue, {
     ...subjectOf(fu),

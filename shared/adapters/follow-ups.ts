@@ -1,6 +1,6 @@
 // What every follow-up step shares: the subject fields of its events, starting a follow-up
 // (created once by its deterministic id, then announced), and its entries on the case timeline.
-import { followUpCompleted, followUpScheduled } from "#events/index.ts";
+import { followUpCancelled, followUpCompleted, followUpScheduled } from "#events/index.ts";
 import {
   type FollowUp,
   hoursToOutcome,
@@ -8,8 +8,14 @@ import {
   withinWindow,
 } from "#shared/domain/follow-up.ts";
 import { addTimelineEntry } from "./case-store.ts";
+import { clock } from "./clock.ts";
 import { publish } from "./event-publisher.ts";
-import { createFollowUp, getFollowUp } from "./follow-up-store.ts";
+import {
+  createFollowUp,
+  FollowUpConflictError,
+  getFollowUp,
+  saveFollowUp,
+} from "./follow-up-store.ts";
 import { metrics } from "./powertools.ts";
 
 /** The fields every follow-up event starts with (no contact: the caller looks it up). */
@@ -63,6 +69,33 @@ export async function announceScheduled(fu: FollowUp, at: string): Promise<void>
         : `Customer not reached (call ${fu.attempts} of ${fu.maxAttempts}); next call at ${fu.dueAt}`,
     data: { followUpId: fu.followUpId, attempt: fu.attempts + 1, dueAt: fu.dueAt },
   });
+}
+
+/**
+ * Cancels a pending follow-up on its version, announces it and notes it on the case's
+ * timeline; null when it changed since it was read (nothing written: the caller decides again).
+ */
+export async function cancelFollowUp(fu: FollowUp, reason: string): Promise<string | null> {
+  const at = clock.nowIso();
+  try {
+    await saveFollowUp(
+      { ...fu, status: "cancelled", cancelReason: reason, updatedAt: at },
+      fu.version,
+    );
+  } catch (error) {
+    if (error instanceof FollowUpConflictError) return null;
+    throw error;
+  }
+  await publish(followUpCancelled, { ...subjectOf(fu), reason, cancelledAt: at });
+  await followUpEntry(fu, {
+    at,
+    key: `follow-up#${fu.followUpId}#cancelled`,
+    kind: "follow-up-cancelled",
+    summary: `Follow-up cancelled: ${reason}`,
+    data: { followUpId: fu.followUpId, reason },
+  });
+  metrics.addMetric("FollowUpsCancelled", "Count", 1);
+  return `${fu.followUpId} cancelled`;
 }
 
 /** An entry on the case's timeline, when the follow-up has a case. */

@@ -8,9 +8,15 @@ import "./quiet.ts";
 import { beforeAll, describe, expect, it } from "vitest";
 import { busRecorder, damaged, newWaybill, useLocalSystem } from "./local-system.ts";
 import { scheduleCaseFollowUp } from "#functions/follow-up/schedule-case-follow-up.ts";
+import { SAMPLE_GIVES_WAY } from "#functions/sweeper/dispatch-follow-ups.ts";
 import { getFollowUp, saveFollowUp } from "#shared/adapters/follow-up-store.ts";
 import { calendarOf } from "#shared/domain/calendar-spec.ts";
-import { callingTime, DEFAULT_FOLLOW_UP_POLICY, isCallable } from "#shared/domain/follow-up.ts";
+import {
+  callingTime,
+  DEFAULT_FOLLOW_UP_POLICY,
+  deliveryFollowUpId,
+  isCallable,
+} from "#shared/domain/follow-up.ts";
 
 // The bus tells its fault-injection hook about every accepted event: here it only listens.
 const bus = busRecorder();
@@ -516,5 +522,61 @@ describe("a closed case and sampled deliveries", () => {
     const sampled = pool.body.items.filter((f: { waybillNo: string }) => f.waybillNo === waybillNo);
     expect(sampled).toHaveLength(1);
     expect(sampled[0]).toMatchObject({ kind: "delivery", caseId: null, assignee: null, round: 0 });
+  });
+
+  it("lets a sampled delivery's call give way to a case about its waybill, whichever came first", async () => {
+    const admin = await token("admin-1", "admins");
+    const at = (await now()).toISOString();
+    const delivery = (waybillNo: string) => ({
+      detailType: "Parcel Delivered",
+      detail: {
+        eventId: `evt-${waybillNo}-delivered`,
+        waybillNo,
+        occurredAt: at,
+        deliveredAt: at,
+        customer: { id: `cust-${waybillNo}`, tier: "vip" },
+      },
+    });
+    const damage = (waybillNo: string) => ({
+      detailType: "Parcel Damaged",
+      detail: damaged(waybillNo, { customer: { id: `cust-${waybillNo}`, tier: "vip" } }),
+    });
+    const deliveredFirst = newWaybill("DLA");
+    const caseFirst = newWaybill("DLB");
+    const alone = newWaybill("DLC");
+    await local.system.publish([delivery(deliveredFirst), damage(caseFirst), delivery(alone)]);
+    await local.system.runtime.idle();
+    await local.system.publish([damage(deliveredFirst), delivery(caseFirst)]);
+    await local.system.runtime.idle();
+
+    const samples = async (status: string) =>
+      (
+        await local.system.get(
+          `/v1/follow-ups?status=${status}&team=customer-care&assignee=pool&limit=100`,
+          admin,
+        )
+      ).body.items
+        .filter((f: { waybillNo: string }) =>
+          [deliveredFirst, caseFirst, alone].includes(f.waybillNo),
+        )
+        .map((f: { waybillNo: string; cancelReason?: string }) => f.waybillNo)
+        .sort();
+    // Until they fall due every sampled delivery waits, in both orders alike …
+    expect(await samples("scheduled")).toEqual([deliveredFirst, caseFirst, alone].sort());
+    // … and when they do, only the one whose waybill has no case is called.
+    await advanceTo(new Date((await now()).getTime() + 4 * DAY));
+    await local.system.runtime.idle();
+    expect(await samples("due")).toEqual([alone]);
+    expect(await samples("cancelled")).toEqual([deliveredFirst, caseFirst].sort());
+    const reasons = new Set(
+      await Promise.all(
+        [deliveredFirst, caseFirst].map(
+          async (w) =>
+            (await local.system.get(`/v1/follow-ups/${deliveryFollowUpId(w)}`, admin)).body
+              .cancelReason,
+        ),
+      ),
+    );
+    expect([...reasons]).toEqual([SAMPLE_GIVES_WAY]);
   });
 });
