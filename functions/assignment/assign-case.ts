@@ -45,8 +45,10 @@ export async function assignCase(
   if (!current) throw new Error(`Case ${caseId} not found; retrying`);
   const waiting = retryQueued && current.status === "queued" && current.team !== null;
   if (current.status !== "new" && !waiting) {
-    if (!retryQueued && current.routedAt) await announce(current);
     if (retryQueued && needsSevereEscalation(current)) return escalateRouted(current);
+    // A repeat (a crash after the save) announces again what the save decided.
+    if (!retryQueued && current.routedAt) await announce(current);
+    else if (retryQueued) await announceSevere(current, undefined, undefined, listTeams);
     return { assigned: false, summary: `already routed ${caseId} (${current.status})` };
   }
 
@@ -106,7 +108,11 @@ export async function assignCase(
     await deliveredMeanwhile(assigned);
     return { assigned: true, summary: `assigned ${caseId} to ${candidate.agentId}` };
   }
-  if (waiting) return { assigned: false, summary: `still queued ${caseId} (no-agent-available)` };
+  if (waiting) {
+    // Still no agent; a case that became severe in the queue reaches the supervisors all the same.
+    if (needsSevereEscalation(current)) return escalateRouted(current);
+    return { assigned: false, summary: `still queued ${caseId} (no-agent-available)` };
+  }
   return queue(current, team.teamId, at, "no-agent-available", team);
 }
 
@@ -187,7 +193,7 @@ async function escalateRouted(current: Case): Promise<AssignResult> {
 /** A severe case reaches the supervisors at once: level 1 unless it is there already. */
 function withSevereEscalation(c: Case, at: string): Case {
   if (c.severity !== "severe" || (c.escalationLevel ?? 0) >= 1) return c;
-  return { ...c, escalated: true, escalationLevel: 1, updatedAt: at };
+  return { ...c, escalated: true, escalationLevel: 1, severeEscalatedAt: at, updatedAt: at };
 }
 
 async function queue(
@@ -254,10 +260,19 @@ async function announce(c: Case, before?: Case, team?: Team): Promise<void> {
   await announceSevere(c, before, team);
 }
 
-/** The supervisors hear of a severe case once (its escalation entry is keyed, the event too). */
-async function announceSevere(c: Case, before: Case | undefined, team: Team | undefined) {
-  if (c.severity !== "severe" || (c.escalationLevel ?? 0) < 1) return;
+/**
+ * The supervisors hear of a severe case once: its escalation entry and event are keyed by the
+ * instant it was escalated (`severeEscalatedAt`), so a repeat writes and says the same.
+ */
+async function announceSevere(
+  c: Case,
+  before: Case | undefined,
+  known: Team | undefined,
+  teams?: () => Promise<readonly Team[]>,
+) {
+  if (c.severity !== "severe" || (c.escalationLevel ?? 0) < 1 || !c.severeEscalatedAt) return;
   if (before && (before.escalationLevel ?? 0) >= 1) return;
+  const team = known ?? (teams ? (await teams()).find((t) => t.teamId === c.team) : undefined);
   const notify = team ? [...team.supervisors] : [];
   await publish(caseEscalated, {
     caseId: c.caseId,
@@ -266,10 +281,10 @@ async function announceSevere(c: Case, before: Case | undefined, team: Team | un
     level: 1,
     reason: "severe",
     notify,
-    escalatedAt: c.updatedAt,
+    escalatedAt: c.severeEscalatedAt,
   });
   await addTimelineEntry(c.caseId, {
-    at: c.updatedAt,
+    at: c.severeEscalatedAt,
     key: "escalated#severe",
     kind: "escalated",
     summary: `Severe: the ${c.team ?? "unowned"} supervisors are told (${notify.join(", ") || "nobody listed"})`,

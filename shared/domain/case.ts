@@ -155,6 +155,12 @@ export interface Case {
    * is `escalationLevel > 0`.
    */
   readonly escalationLevel?: number;
+  /**
+   * When a severe case was escalated to its supervisors (at routing, or when it became severe
+   * later): the instant its `escalated#severe` entry and Case Escalated carry, so that a repeat
+   * announces the same ones.
+   */
+  readonly severeEscalatedAt?: string;
   readonly version: number;
 }
 

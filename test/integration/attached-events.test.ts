@@ -2,6 +2,7 @@
 // an eventId reused for different content is refused, not taken for a repeat.
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
+import { assignCase } from "#functions/assignment/assign-case.ts";
 import { dynamoDocumentClient } from "#shared/adapters/aws-clients.ts";
 import { damaged, newWaybill, useLocalSystem } from "./local-system.ts";
 
@@ -53,6 +54,61 @@ describe("an attached event", () => {
     // Severe after it was routed: the supervisors hear of it as of one severe from the start.
     expect(c).toMatchObject({ escalated: true, escalationLevel: 1 });
     expect(entries.filter((e) => e.sk.includes("#escalated#severe"))).toHaveLength(1);
+
+    // The case changes again, then assignment's messages come again (a crash after a save):
+    // the escalation is announced with the instant it was made, so no second entry appears.
+    await local.system.publish([
+      {
+        detailType: "Parcel Damaged",
+        detail: damaged(waybillNo, { eventId: `evt-${waybillNo}-third`, declaredValue: 950 }),
+      },
+    ]);
+    await local.system.runtime.idle();
+    await assignCase(c.caseId);
+    await assignCase(c.caseId, { retryQueued: true });
+    const again = await timeline(c.caseId);
+    expect(again.filter((e) => e.sk.includes("#escalated#severe"))).toHaveLength(1);
+  });
+
+  it("that makes a case waiting in the team queue severe reaches the supervisors too", async () => {
+    const admin = await local.system.token("admin-1", ["admins"]);
+    const shift = (onShift: boolean) =>
+      Promise.all(
+        ["agent-claims-1", "agent-claims-2"].map(async (agentId) => {
+          const response = await local.system.request("PATCH", `/v1/agents/${agentId}`, {
+            token: admin,
+            body: { onShift },
+          });
+          expect(response.status).toBe(200);
+        }),
+      );
+    const waybillNo = newWaybill("ATQ");
+    await shift(false);
+    try {
+      await local.system.publish([
+        { detailType: "Parcel Damaged", detail: damaged(waybillNo, { declaredValue: 120 }) },
+      ]);
+      await local.system.runtime.idle();
+      expect((await local.casesOf(waybillNo))[0]).toMatchObject({
+        status: "queued",
+        severity: "general",
+        escalated: false,
+      });
+      await local.system.publish([
+        {
+          detailType: "Parcel Damaged",
+          detail: damaged(waybillNo, { eventId: `evt-${waybillNo}-second`, declaredValue: 900 }),
+        },
+      ]);
+      await local.system.runtime.idle();
+      const [c] = await local.casesOf(waybillNo);
+      expect(c).toMatchObject({ status: "queued", severity: "severe", escalationLevel: 1 });
+      const entries = await timeline(c.caseId);
+      expect(entries.filter((e) => e.sk.includes("#escalated#severe"))).toHaveLength(1);
+    } finally {
+      await shift(true);
+      await local.system.runtime.idle();
+    }
   });
 
   it("that happened earlier becomes the case's trigger, and a VIP flag is kept", async () => {
