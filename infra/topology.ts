@@ -127,6 +127,8 @@ export const tables: readonly TableSpec[] = [
       { name: "gsi3", partitionKey: "gsi3pk", sortKey: "gsi3sk" },
       { name: "gsi4", partitionKey: "gsi4pk", sortKey: "gsi4sk" },
     ],
+    // KPI facts and message receipts expire by themselves (infra/data-model.md).
+    timeToLiveAttribute: "expiresAt",
   },
   {
     name: "idempotency",

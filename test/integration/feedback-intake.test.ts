@@ -195,6 +195,50 @@ describe("a second message about the same waybill and problem", () => {
   });
 });
 
+describe("a channel's retry of a message that attached", () => {
+  it("is on the timeline once, and still the same message after the case was resolved", async () => {
+    const waybillNo = newWaybill("RT");
+    const first = await send({
+      channel: "phone",
+      text: "快递说好昨天送到，到现在还没到",
+      waybillNo,
+      customer: customer("cust-retry"),
+    });
+    expect(first.status).toBe(201);
+    await routed(first.body.caseId);
+    const message = {
+      channel: "app",
+      text: "还是没送到，什么时候能到？",
+      waybillNo,
+      customer: customer("cust-retry"),
+    };
+    const key = { "idempotency-key": `attach-${waybillNo}` };
+    const attached = async () =>
+      (
+        await local.system.get(`/v1/cases/${first.body.caseId}/timeline?limit=100`, local.ops)
+      ).body.items.filter((e: { kind: string }) => e.kind === "message-attached");
+    for (let i = 0; i < 3; i++) {
+      const retry = await send(message, key);
+      expect(retry.status).toBe(200);
+      expect(retry.body.caseId).toBe(first.body.caseId);
+    }
+    await routed(first.body.caseId);
+    expect(await attached()).toHaveLength(1);
+
+    // The case is resolved; the channel sends the message once more: it is not a new complaint.
+    const supervisorToken = await local.system.token("sup-delivery", ["supervisors"]);
+    const resolved = await local.act(first.body.caseId, "resolve", supervisorToken, {
+      resolution: "已派送",
+    });
+    expect(resolved.status).toBe(200);
+    const late = await send(message, key);
+    expect(late.status).toBe(200);
+    expect(late.body.caseId).toBe(first.body.caseId);
+    expect(await local.casesOf(waybillNo)).toHaveLength(1);
+    expect(await attached()).toHaveLength(1);
+  });
+});
+
 describe("a repeat complaint", () => {
   /** The lifecycle's resolve action is not in the API yet: mark the case resolved in the store. */
   async function resolve(caseId: string, resolvedAt: string) {

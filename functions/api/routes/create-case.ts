@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { customer, waybillNo } from "#events/upstream/common.ts";
 import { clock } from "#shared/adapters/clock.ts";
+import { firstReceivedAt } from "#shared/adapters/message-receipts.ts";
 import { CHANNELS } from "#shared/domain/case.ts";
 import { acceptMessage } from "../use-cases/accept-message.ts";
 import { caseView, etagOf } from "../case-view.ts";
@@ -34,14 +35,16 @@ export async function createCaseRoute({ event, caller }: ApiRequest) {
     throw new HttpError(403, "Forbidden", "Only agents, supervisors and admins open cases");
   const body = parseBody(event, feedbackBody);
   const key = idempotencyKeyOf(event);
+  // A retry with the same Idempotency-Key is the same message: its id (and case id), and the
+  // instant it was first received.
+  const messageId = key ? digest(`${caller.userId}\n${key}`) : event.requestContext.requestId;
   const accepted = await acceptMessage({
-    // A retry with the same Idempotency-Key maps to the same message (and case) id.
-    messageId: key ? digest(`${caller.userId}\n${key}`) : event.requestContext.requestId,
+    messageId,
     channel: body.channel,
     text: body.text,
     waybillNo: body.waybillNo ?? null,
     customer: body.customer,
-    receivedAt,
+    receivedAt: key ? await firstReceivedAt(messageId, receivedAt) : receivedAt,
   });
   const c = accepted.case;
   return json(accepted.outcome === "opened" ? 201 : 200, caseView(c, caller), {
