@@ -16,9 +16,15 @@ import {
 import { applyDelivery } from "#shared/adapters/deliveries.ts";
 import { clock } from "#shared/adapters/clock.ts";
 import { publish } from "#shared/adapters/event-publisher.ts";
+import {
+  FollowUpConflictError,
+  getFollowUp,
+  saveFollowUp,
+} from "#shared/adapters/follow-up-store.ts";
 import { metrics } from "#shared/adapters/powertools.ts";
 import { type Case, isOpenStatus } from "#shared/domain/case.ts";
 import { mergeEvidence, sameEvidence } from "#shared/domain/case-evidence.ts";
+import { caseFollowUpId } from "#shared/domain/follow-up.ts";
 import { caseFromUpstreamEvent, type UpstreamDetail } from "#shared/domain/open-case.ts";
 import { sampleDelivery } from "./sample-delivery.ts";
 import { requestNotice } from "./request-notice.ts";
@@ -68,7 +74,30 @@ export async function openCaseFromEvent(
   const notice = await requestNotice(merged, detailType, detail, clock.now());
   // An earlier event may have become the trigger: a delivery already known may now resolve it.
   const delivered = changed ? await deliveredAlready(merged) : "";
-  return `attached to ${merged.caseId}${changed ? " (facts merged)" : ""}${notice}${delivered}`;
+  // (checked on every late event about a VIP's ended case, so a retry after a crash finds it too)
+  const tier = merged.customer.tier === "vip" ? await followUpTier(merged) : "";
+  return `attached to ${merged.caseId}${changed ? " (facts merged)" : ""}${notice}${delivered}${tier}`;
+}
+
+/**
+ * A late event made the customer of a resolved case VIP: its pending follow-up call says so too,
+ * as if the event had come before the resolution (any order of the events, the same call).
+ */
+async function followUpTier(c: Case): Promise<string> {
+  if (isOpenStatus(c.status) || !c.resolutions) return "";
+  const fu = await getFollowUp(caseFollowUpId(c.caseId, c.resolutions));
+  if (!fu || (fu.status !== "scheduled" && fu.status !== "due")) return "";
+  if (fu.customerTier === c.customer.tier) return "";
+  try {
+    await saveFollowUp(
+      { ...fu, customerTier: c.customer.tier, updatedAt: clock.nowIso() },
+      fu.version,
+    );
+  } catch (error) {
+    if (error instanceof FollowUpConflictError) throw new Error(`${error.message}; retrying`);
+    throw error;
+  }
+  return `; ${fu.followUpId} now for a ${c.customer.tier} customer`;
 }
 
 async function deliveredAlready(c: Case): Promise<string> {

@@ -524,6 +524,52 @@ describe("a closed case and sampled deliveries", () => {
     expect(sampled[0]).toMatchObject({ kind: "delivery", caseId: null, assignee: null, round: 0 });
   });
 
+  it("calls a customer as VIP when a late event about the resolved case says they are", async () => {
+    const admin = await token("admin-1", "admins");
+    const waybillNo = newWaybill("FUV");
+    const t0 = (await now()).getTime() - 3 * HOUR;
+    const at = (ms: number) => new Date(t0 + ms).toISOString();
+    const delayed = (eventId: string, occurredAt: string, tier: string) => ({
+      detailType: "Parcel Delayed",
+      detail: {
+        eventId,
+        waybillNo,
+        occurredAt,
+        promisedAt: occurredAt,
+        customer: { id: `cust-${waybillNo}`, tier },
+      },
+    });
+    await local.system.publish([delayed(`evt-${waybillNo}-1`, at(0), "regular")]);
+    await local.system.runtime.idle();
+    const at10 = at(10 * 60_000);
+    await local.system.publish([
+      {
+        detailType: "Parcel Delivered",
+        detail: {
+          eventId: `evt-${waybillNo}-delivered`,
+          waybillNo,
+          occurredAt: at10,
+          deliveredAt: at10,
+          customer: { id: `cust-${waybillNo}`, tier: "regular" },
+        },
+      },
+    ]);
+    await local.system.runtime.idle();
+    const [c] = await local.casesOf(waybillNo);
+    expect(c).toMatchObject({ status: "resolved", resolution: "delivered" });
+    const path = `/v1/follow-ups/FU-${c.caseId.replace(/^CS-/, "")}-1`;
+    expect((await local.system.get(path, admin)).body).toMatchObject({ customerTier: "regular" });
+
+    // An event from before the delivery, saying the customer is VIP, arrives only now.
+    await local.system.publish([delayed(`evt-${waybillNo}-2`, at(5 * 60_000), "vip")]);
+    await local.system.runtime.idle();
+    expect((await local.casesOf(waybillNo))[0].customer.tier).toBe("vip");
+    expect((await local.system.get(path, admin)).body).toMatchObject({
+      customerTier: "vip",
+      status: "scheduled",
+    });
+  });
+
   it("lets a sampled delivery's call give way to a case about its waybill, whichever came first", async () => {
     const admin = await token("admin-1", "admins");
     const at = (await now()).toISOString();
