@@ -29,7 +29,7 @@ import {
   type Team,
   teamForCategory,
 } from "#shared/domain/assignment.ts";
-import { type Case, isOpenStatus } from "#shared/domain/case.ts";
+import type { Case } from "#shared/domain/case.ts";
 
 export interface AssignResult {
   readonly assigned: boolean;
@@ -161,14 +161,13 @@ async function vipOwners(
   return owners;
 }
 
-/** Routed, still open, and now severe (reclassified after routing) without the escalation. */
+/**
+ * Routed and now severe (reclassified after routing) without the escalation. Resolved or closed
+ * too: an event joins an ended case only when it happened before the end, so the case was severe
+ * while open, and had the event come in time its supervisors would have heard of it.
+ */
 function needsSevereEscalation(c: Case): boolean {
-  return (
-    c.routedAt !== null &&
-    isOpenStatus(c.status) &&
-    c.severity === "severe" &&
-    (c.escalationLevel ?? 0) < 1
-  );
+  return c.routedAt !== null && c.severity === "severe" && (c.escalationLevel ?? 0) < 1;
 }
 
 /**

@@ -111,6 +111,37 @@ describe("an attached event", () => {
     }
   });
 
+  it("that happened before the resolution and makes the case severe reaches the supervisors", async () => {
+    const waybillNo = newWaybill("ATR");
+    await local.system.publish([
+      { detailType: "Parcel Damaged", detail: damaged(waybillNo, { declaredValue: 120 }) },
+    ]);
+    await local.system.runtime.idle();
+    const [opened] = await local.casesOf(waybillNo);
+    const supervisor = await local.system.token("sup-claims", ["supervisors"]);
+    const resolved = await local.act(opened.caseId, "resolve", supervisor, {
+      resolution: "赔付已完成",
+    });
+    expect(resolved.status).toBe(200);
+    // An event from before the resolution, with a value that makes the case severe, comes late.
+    await local.system.publish([
+      {
+        detailType: "Parcel Damaged",
+        detail: damaged(waybillNo, {
+          eventId: `evt-${waybillNo}-late`,
+          occurredAt: opened.trigger.occurredAt,
+          declaredValue: 900,
+        }),
+      },
+    ]);
+    await local.system.runtime.idle();
+    const [c, ...others] = await local.casesOf(waybillNo);
+    expect(others).toHaveLength(0);
+    expect(c).toMatchObject({ status: "resolved", severity: "severe", escalationLevel: 1 });
+    const entries = await timeline(c.caseId);
+    expect(entries.filter((e) => e.sk.includes("#escalated#severe"))).toHaveLength(1);
+  });
+
   it("that happened earlier becomes the case's trigger, and a VIP flag is kept", async () => {
     const waybillNo = newWaybill("AT");
     await local.system.publish([
