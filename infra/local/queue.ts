@@ -30,7 +30,10 @@ export interface LocalQueueOptions {
   visibilityTimeoutMs: number;
   /** On the receive that would exceed this, the message moves to the DLQ instead. */
   maxReceiveCount: number;
-  /** The runtime clock (epoch ms); may jump forward (see poke). */
+  /**
+   * The runtime clock (epoch ms) as it passes in real time (tickingNow: it keeps passing when the
+   * runtime's clock is frozen); may jump forward (see poke).
+   */
   now: () => number;
   /** An SQS handler: it may resolve to a batch response, or to nothing (all succeeded). */
   consumer: (event: SQSEvent) => Promise<SQSBatchResponse | void | undefined>;

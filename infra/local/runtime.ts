@@ -7,7 +7,14 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SQSBatchResponse } from "aws-lambda";
-import { advanceClock, clock, clockOffsetMs, restoreClock } from "#shared/adapters/clock.ts";
+import {
+  advanceClock,
+  clock,
+  clockOffsetMs,
+  freezeClock,
+  restoreClock,
+  tickingNow,
+} from "#shared/adapters/clock.ts";
 import { CURSOR_KEY_VARIABLE } from "#shared/adapters/config.ts";
 import type { JournalMessage } from "./queue-journal.ts";
 import {
@@ -76,6 +83,11 @@ export interface LocalRuntimeOptions {
   readonly functionFaults?: FunctionFaults;
   /** Seed of the function faults' draws; default a random one (logged when faults are on). */
   readonly faultSeed?: number;
+  /**
+   * Tests: the clock stands still between POST /_local/clock moves (sweeps run only then), while
+   * the queues' timeouts still pass in real time. For the whole process (the clock is shared).
+   */
+  readonly frozenClock?: boolean;
 }
 
 export interface LocalRuntime {
@@ -140,6 +152,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   const durable = !options.inMemory;
   if (durable) restoreSavedClock(options.dataDir, log);
+  if (options.frozenClock) freezeClock();
   const journal = durable
     ? new QueueJournal({
         path: join(options.dataDir, DATA_FILES.queues),
@@ -252,7 +265,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       visibilityTimeoutMs:
         options.queueTiming?.visibilityTimeoutMs ?? spec.visibilityTimeoutSeconds * 1000,
       maxReceiveCount: spec.maxReceiveCount,
-      now: () => clock.now().getTime(),
+      now: tickingNow,
       consumer: (event) =>
         functionFaults.invoke(spec.consumer, event, (batch) => consumer.invoke(batch)) as Promise<
           SQSBatchResponse | undefined
