@@ -5,6 +5,7 @@
 // (no load without its case, no case twice, nothing counted twice) is returned as `problems`.
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamoDocumentClient } from "#shared/adapters/aws-clients.ts";
+import { CUSTOMER_MESSAGE } from "#shared/domain/feedback-case.ts";
 
 export type Item = Record<string, any>;
 
@@ -30,7 +31,8 @@ const KEPT_TIMES = new Set(["occurredAt", "deliveredAt"]);
 
 /**
  * The final state without what legitimately differs between two runs of the same events:
- * - clock times (createdAt, SLA deadlines, timeline `at`, …), versions, index keys, leases;
+ * - clock times (createdAt, SLA deadlines, timeline `at`, a message's receipt, the minutes a
+ *   case waited, …), versions, index keys, leases;
  * - case ids (derived from the first event to arrive): cases are named by waybill, category and
  *   trigger (the earliest event), and every id built on a case id (follow-ups, notices, facts)
  *   is renamed so;
@@ -63,6 +65,8 @@ export function normalise(items: readonly Item[]): {
   }
   const events = new Map<string, Set<string>>();
   const timelines = new Map<string, Map<string, number>>();
+  /** Entries keyed once per case (no `#v<version>`): a second is one applied twice. */
+  const once = new Map<string, number>();
   for (const entry of items.filter((item) => item.type === "timeline")) {
     const key = caseKeys.get(entry.caseId) ?? `unknown case ${entry.caseId}`;
     if (entry.key === "opened" || String(entry.key).startsWith("event#")) {
@@ -72,6 +76,8 @@ export function normalise(items: readonly Item[]): {
     }
     if (ORDER_DEPENDENT_ENTRIES.test(entry.key)) continue;
     const name = `${renameIds(String(entry.key), caseKeys).replace(/#v\d+$/, "")} (${entry.kind})`;
+    if (!/#v\d+$/.test(entry.key))
+      once.set(`${key}: ${name}`, (once.get(`${key}: ${name}`) ?? 0) + 1);
     const kinds = timelines.get(key) ?? new Map<string, number>();
     kinds.set(name, (kinds.get(name) ?? 0) + 1);
     timelines.set(key, kinds);
@@ -95,7 +101,6 @@ export function normalise(items: readonly Item[]): {
       case "case": {
         const key = caseKeys.get(item.caseId) as string;
         const { assignee: _assignee, routeReason: _routeReason, escalated, status, ...rest } = item;
-        if (escalated && item.severity !== "severe") problems.push(`${key} escalated, not severe`);
         state[`case ${key}`] = {
           ...(clean({ ...rest, escalated }, caseKeys) as Item),
           status: status === "assigned" || status === "queued" ? "routed" : status,
@@ -142,9 +147,9 @@ export function normalise(items: readonly Item[]): {
       .filter(([group, totals]) => !group.startsWith("agent#") && Object.keys(totals).length > 0)
       .sort(([a], [b]) => a.localeCompare(b)),
   );
-  for (const [key, kinds] of timelines)
-    for (const [name, n] of kinds)
-      if (n > 1) problems.push(`${key}: ${n}× ${name} on the timeline`);
+  // Entries of a move (`<action>#v<version>`) may recur (a case resolved twice): their counts are
+  // compared between runs; any other entry is written once.
+  for (const [name, n] of once) if (n > 1) problems.push(`${name}: ${n}× on the timeline`);
   state.teams = teamsOf(items, problems);
   return { state: sortKeys(state) as Record<string, unknown>, problems, caseKeys };
 }
@@ -160,7 +165,10 @@ function teamsOf(items: readonly Item[], problems: string[]): Record<string, unk
     if (c.status === "new") problems.push(`case ${c.caseId} is still new`);
   }
   const open = (c: Item) => c.status !== "resolved" && c.status !== "closed";
-  const openKeys = cases.filter(open).map((c) => `${c.waybillNo}/${c.category}`);
+  // (a message without a waybill opens a case of its own: no slot to share)
+  const openKeys = cases
+    .filter((c) => open(c) && c.waybillNo)
+    .map((c) => `${c.waybillNo}/${c.category}`);
   for (const key of new Set(openKeys))
     if (openKeys.filter((k) => k === key).length > 1) problems.push(`two open cases for ${key}`);
   for (const agent of agents) {
@@ -198,7 +206,10 @@ function clean(value: unknown, caseKeys: ReadonlyMap<string, string>): unknown {
     if (key.startsWith("gsi") || key === "at" || key === "version" || key === "caseVersion")
       continue;
     if (key === "acceptance") continue; // seconds from the event's time to the runtime's clock
+    if (key === "pausedMinutes") continue; // time spent waiting, on the runtime's clock
     if (CLOCK_FIELD.test(key) && !KEPT_TIMES.has(key)) continue;
+    // A customer's message "occurred" when the API received it: a clock time too.
+    if (key === "occurredAt" && (value as Item).detailType === CUSTOMER_MESSAGE) continue;
     out[key] = clean(child, caseKeys);
   }
   return out;

@@ -6,14 +6,10 @@
 // The clean run needs a store of its own (the functions of one process share one), so it runs
 // as a child process, at the same time as the faulty run in this one. CI runs a reduced scenario;
 // `npm run -s test:faults` the full one (300 events) and prints its figures.
-import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { FunctionFaults } from "#infra/local/function-faults.ts";
 import { queues } from "#infra/topology.ts";
+import { runInChild } from "./child-run.ts";
 import { type FaultRunOptions, type FaultRunResult, runFaultScenario } from "./fault-scenario.ts";
 
 const EVENTS = Number(process.env.FAULT_SCENARIO_EVENTS ?? 80);
@@ -23,41 +19,15 @@ const REPORT = process.env.FAULT_SCENARIO_REPORT === "1";
 /** 40 % of the invocations of every consumer fail: enough that some messages reach their DLQ. */
 const FAULTS: FunctionFaults = { "*": { throw: 0.25, timeout: 0.15 } };
 const MAX_RECEIVES = queues[0]?.maxReceiveCount ?? 0;
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** The same scenario in a process of its own (its own in-memory store), without faults. */
-async function runInChild(options: FaultRunOptions): Promise<FaultRunResult> {
-  const dir = await mkdtemp(join(tmpdir(), "courier-care-clean-"));
-  const out = join(dir, "result.json");
-  try {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "test/integration/fault-scenario.ts", JSON.stringify(options), out],
-      {
-        cwd: ROOT,
-        env: Object.fromEntries(
-          Object.entries(process.env).filter(([name]) => !name.startsWith("AWS_ENDPOINT_URL")),
-        ),
-        stdio: ["ignore", "ignore", "pipe"],
-      },
-    );
-    let stderr = "";
-    child.stderr?.on(
-      "data",
-      (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)),
-    );
-    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-    if (code !== 0) throw new Error(`the clean run exited with ${code}:\n${stderr}`);
-    return JSON.parse(await readFile(out, "utf8")) as FaultRunResult;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const runClean = (options: FaultRunOptions) =>
+  runInChild<FaultRunResult>("test/integration/fault-scenario.ts", options);
 
 describe(`${EVENTS} upstream events with faults in every consumer`, () => {
   it("end as after a clean run once the faults stop and the DLQs are redriven: nothing lost, nothing applied twice", async () => {
     const options = { events: EVENTS, seed: SEED };
-    const cleanRun = runInChild(options);
+    const cleanRun = runClean(options);
     const faulty = await runFaultScenario({ ...options, faults: FAULTS, faultSeed: FAULT_SEED });
     const clean = await cleanRun;
     if (REPORT) console.log(figures(clean, faulty));

@@ -24,20 +24,27 @@ export function shuffle<T>(items: readonly T[], seed: number): T[] {
 
 const TYPES = ["Parcel Damaged", "Parcel Delayed", "Parcel Lost", "Delivery Attempt Failed"];
 
-/** `count` events over about count/3 waybills; `tag` keeps runs' waybills apart. */
-export function scenario(count: number, seed: number, tag: string): ScenarioEvent[] {
+/**
+ * `count` events over about count/3 waybills; `tag` keeps runs' waybills apart. The events
+ * happen within 40 minutes from `base`.
+ */
+export function scenario(
+  count: number,
+  seed: number,
+  tag: string,
+  base = new Date("2026-11-23T01:00:00Z"),
+): ScenarioEvent[] {
   const next = random(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)] as T;
   const waybills = Array.from({ length: Math.max(1, Math.round(count / 3)) }, (_, i) => ({
     waybillNo: `${tag}${String(i).padStart(5, "0")}`,
     customerId: `cust-${Math.floor(next() * 50)}`,
   }));
-  const base = Date.parse("2026-11-23T01:00:00Z");
   return Array.from({ length: count }, (_, i) => {
     const { waybillNo, customerId } = pick(waybills);
     const detailType = next() < 0.05 ? "Parcel Delivered" : pick(TYPES);
     // Few distinct minutes, so that equal occurredAt (ties broken by eventId) happen too.
-    const occurredAt = new Date(base + Math.floor(next() * 40) * 60_000).toISOString();
+    const occurredAt = new Date(base.getTime() + Math.floor(next() * 40) * 60_000).toISOString();
     const detail: Record<string, unknown> = {
       eventId: `${tag}-e${String(i).padStart(5, "0")}`,
       waybillNo,
