@@ -42,7 +42,8 @@ const openGuardKey = (waybillNo: string, category: Category) => ({
   sk: `OPEN#${category}`,
 });
 
-function caseItem(c: Case): Record<string, unknown> {
+/** The stored item of a case, with its index keys (exported for the bench, which seeds cases). */
+export function caseItem(c: Case): Record<string, unknown> {
   const order = `${c.createdAt}#${c.caseId}`;
   return {
     ...caseKey(c.caseId),
