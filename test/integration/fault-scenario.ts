@@ -10,14 +10,14 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { FunctionFaults, InjectedCounts } from "#infra/local/function-faults.ts";
 import { startLocalRuntime } from "#infra/local/runtime.ts";
 import type { LocalQueueTotals } from "#infra/local/queue.ts";
 import { queues as queueSpecs } from "#infra/topology.ts";
 import { advanceClock } from "#shared/adapters/clock.ts";
 import { type Item, normalise, plain, renameIds, scanCases } from "./final-state.ts";
-import { type ScenarioEvent, scenario, shuffle } from "./scenario.ts";
+import { putUpstreamEvents, type ScenarioEvent, scenario, shuffle } from "./scenario.ts";
 
 export interface FaultRunOptions {
   readonly events: number;
@@ -100,17 +100,7 @@ export async function runFaultScenario(options: FaultRunOptions): Promise<FaultR
         advanceClock(60_000);
         for (const queue of runtime.queues.values()) queue.poke();
       }
-      const result = await client.send(
-        new PutEventsCommand({
-          Entries: events.slice(i, i + 10).map((e) => ({
-            EventBusName: "courier-service",
-            Source: "courier.orders",
-            DetailType: e.detailType,
-            Detail: JSON.stringify(e.detail),
-          })),
-        }),
-      );
-      if (result.FailedEntryCount) throw new Error(`PutEvents refused ${result.FailedEntryCount}`);
+      await putUpstreamEvents(client, events.slice(i, i + 10));
     }
     await runtime.idle(drainMs);
     const faultyDone = Date.now();

@@ -30,13 +30,13 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { issueToken } from "#infra/local/local-auth.ts";
 import { startLocalRuntime } from "#infra/local/runtime.ts";
 import { DEFAULT_ORG_FILE } from "#infra/local/seed-organisation.ts";
 import { hashOf, mulberry32 } from "#infra/seeded-random.ts";
 import { normalise, plain, scanCases } from "./final-state.ts";
-import { type ScenarioEvent, scenario, shuffle } from "./scenario.ts";
+import { putUpstreamEvents, type ScenarioEvent, scenario, shuffle } from "./scenario.ts";
 
 export interface ReplayOptions {
   readonly events: number;
@@ -310,17 +310,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
   const publish = async (events: readonly ScenarioEvent[]) => {
     for (let i = 0; i < events.length; i += 10) {
       await nudge();
-      const result = await eventBridge.send(
-        new PutEventsCommand({
-          Entries: events.slice(i, i + 10).map((e) => ({
-            EventBusName: "courier-service",
-            Source: "courier.orders",
-            DetailType: e.detailType,
-            Detail: JSON.stringify(e.detail),
-          })),
-        }),
-      );
-      if (result.FailedEntryCount) throw new Error(`PutEvents refused ${result.FailedEntryCount}`);
+      await putUpstreamEvents(eventBridge, events.slice(i, i + 10));
       count("upstream events sent", Math.min(10, events.length - i));
     }
     await idle();

@@ -2,6 +2,7 @@
 // waybill (damage, delay, loss, failed attempts, deliveries), mixed declared values (some at
 // or above the severe threshold), VIP and regular customers — and shuffles of it.
 
+import { type EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { mulberry32 } from "#infra/seeded-random.ts";
 
 export interface ScenarioEvent {
@@ -65,4 +66,22 @@ export function scenario(
     if (detailType === "Parcel Delivered") detail.deliveredAt = occurredAt;
     return { detailType, detail };
   });
+}
+
+/** One PutEvents of up to 10 upstream events on the service's bus, as upstream sends them. */
+export async function putUpstreamEvents(
+  client: EventBridgeClient,
+  events: readonly ScenarioEvent[],
+): Promise<void> {
+  const result = await client.send(
+    new PutEventsCommand({
+      Entries: events.map((e) => ({
+        EventBusName: "courier-service",
+        Source: "courier.orders",
+        DetailType: e.detailType,
+        Detail: JSON.stringify(e.detail),
+      })),
+    }),
+  );
+  if (result.FailedEntryCount) throw new Error(`PutEvents refused ${result.FailedEntryCount}`);
 }
