@@ -581,7 +581,21 @@ export interface CasePage {
 /** How many months back the unfiltered listing walks (it reads one monthly partition at a time). */
 const MONTHS_LISTED = 24;
 
-export async function listCases(query: CaseQuery, now: Date): Promise<CasePage> {
+/**
+ * The most items one listing request reads. A filter without an index of its own (`category`,
+ * `priority`, `status` across all teams) reads until it has a page: past this it answers the page
+ * so far with a cursor to go on, rather than a read that grows with the store until the
+ * function times out.
+ */
+export const MAX_ITEMS_READ = 2_000;
+/** After its first call, a filtered listing asks for this many items a call (counted before the filter). */
+const FILTERED_QUERY_LIMIT = 250;
+
+export async function listCases(
+  query: CaseQuery,
+  now: Date,
+  maxItemsRead: number = MAX_ITEMS_READ,
+): Promise<CasePage> {
   const start = query.cursor ? decodeCursor(query.cursor, query.cursorBinding) : undefined;
   const { allowedTeams } = query;
   if (
@@ -595,13 +609,25 @@ export async function listCases(query: CaseQuery, now: Date): Promise<CasePage> 
   if (start && start.index !== plan.index) throw new InvalidCursorError();
   const items: Case[] = [];
   const buckets = plan.index === "gsi4" ? monthBuckets(now, start?.bucket) : [undefined];
-  let startKey = start?.key;
+  // A cursor left at the start of a month (the read budget ran out between two) has no key.
+  let startKey = start && Object.keys(start.key).length > 0 ? start.key : undefined;
+  let read = 0;
+  let calls = 0;
 
-  for (const bucket of buckets) {
+  for (const [b, bucket] of buckets.entries()) {
     for (;;) {
-      const input = plan.input(bucket, startKey, query.limit - items.length + 1);
+      const needed = query.limit - items.length + 1;
+      // A filter that left the first call short reads on in larger calls (fewer round trips).
+      const wanted = plan.filtered && calls > 0 ? Math.max(needed, FILTERED_QUERY_LIMIT) : needed;
+      calls++;
+      const input = plan.input(
+        bucket,
+        startKey,
+        Math.min(wanted, Math.max(maxItemsRead - read, 1)),
+      );
       const page = await dynamoDocumentClient().send(new QueryCommand(input));
       for (const item of page.Items ?? []) items.push(toCase(item));
+      read += page.ScannedCount ?? page.Items?.length ?? 0;
       startKey = page.LastEvaluatedKey as Record<string, string> | undefined;
       if (items.length > query.limit) {
         const last = items[query.limit - 1] as Case;
@@ -611,15 +637,26 @@ export async function listCases(query: CaseQuery, now: Date): Promise<CasePage> 
         };
       }
       if (!startKey) break;
+      if (read >= maxItemsRead)
+        return { items, nextCursor: resumeAt(plan.index, startKey, bucket) };
     }
+    // The month is read; the budget spent: the next month starts the next page.
+    const next = buckets[b + 1];
+    if (read >= maxItemsRead && next) return { items, nextCursor: resumeAt(plan.index, {}, next) };
   }
   return { items, nextCursor: null };
+
+  function resumeAt(index: IndexName, key: Record<string, string>, bucket: string | undefined) {
+    return encodeCursor({ index, key, ...(bucket ? { bucket } : {}) }, query.cursorBinding);
+  }
 }
 
 type IndexName = "gsi1" | "gsi2" | "gsi3" | "gsi4";
 
 interface QueryPlan {
   readonly index: IndexName;
+  /** Filters run after the read (the query reads more than it returns). */
+  readonly filtered: boolean;
   input(
     bucket: string | undefined,
     startKey: Record<string, string> | undefined,
@@ -662,6 +699,7 @@ function planQuery(query: CaseQuery): QueryPlan {
 
   return {
     index,
+    filtered: filters.expression !== undefined,
     input: (bucket, startKey, limit) => ({
       TableName: config.casesTable(),
       IndexName: index,

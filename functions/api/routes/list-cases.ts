@@ -45,7 +45,7 @@ export const listCasesDocs: RouteDocs = {
     operationId: "listCases",
     summary: "Cases the caller may read, newest first, a page at a time",
     description:
-      "Agents read their team's cases and those assigned to them, supervisors their teams', ops and admins all (ops without names and words). A team outside the caller's reach gives an empty page.",
+      "Agents read their team's cases and those assigned to them, supervisors their teams', ops and admins all (ops without names and words). A team outside the caller's reach gives an empty page. A filter without an index of its own reads at most 2,000 cases a request: a page may then hold fewer than `limit` cases, even none, with a `nextCursor`; only `nextCursor: null` is the end.",
     query: listQuery,
     responses: { 200: { description: "A page of cases", body: casePageSchema } },
     problems: {
