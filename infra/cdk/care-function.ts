@@ -66,7 +66,9 @@ export class CareFunction extends NodejsFunction {
         // Metrics (EMF) land in this namespace with the one dimension service=SERVICE_NAME.
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        NODE_OPTIONS: "--enable-source-maps",
+        // No --enable-source-maps at run time: it made every cold start 11–15 ms (about 12 %)
+        // slower (npm run bench). The maps stay in the asset, next to the bundle, to read a
+        // minified stack trace with when one is needed.
         ...environment,
       },
       bundling: {

@@ -26,7 +26,7 @@ export interface ColdStartResult {
   readonly bundleKb: Record<string, number>;
   /** Median module init per function, in ms (import of the bundle in a fresh node process). */
   readonly initMs: Record<string, number>;
-  /** The same with NODE_OPTIONS=--enable-source-maps as deployed (see infra/cdk/care-function.ts). */
+  /** The same with NODE_OPTIONS=--enable-source-maps (deployed so until the bench showed its cost). */
   readonly initMsWithSourceMaps: Record<string, number>;
   /** An empty handler bundled the same way. */
   readonly emptyInitMs: number;

@@ -88,11 +88,12 @@ describe("functions", () => {
           Variables: {
             POWERTOOLS_SERVICE_NAME: "courier-care",
             POWERTOOLS_METRICS_NAMESPACE: "CourierCare",
-            NODE_OPTIONS: "--enable-source-maps",
             [envNames.upstreamSource]: UPSTREAM_SOURCE,
           },
         },
       });
+      // Source maps are kept as assets, not loaded at every cold start (README, bench).
+      expect(fn.Environment?.Variables?.NODE_OPTIONS).toBeUndefined();
       const logGroup = required(fn.LoggingConfig?.LogGroup?.Ref) as string;
       expect(resources(service, "AWS::Logs::LogGroup")[logGroup]?.Properties).toMatchObject({
         RetentionInDays: 365,
