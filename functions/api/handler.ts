@@ -1,7 +1,6 @@
 // api: the agents' HTTP API (API Gateway HTTP API, payload 2.0, JWT-authorized under /v1).
 // Routes are declared in infra/topology.ts; this file maps each to its implementation.
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy, { type MiddyHandlerObject } from "@middy/core";
 import httpRouterHandler, { type Route } from "@middy/http-router";
 import type {
@@ -11,7 +10,7 @@ import type {
 } from "aws-lambda";
 import { functionSpec, routes } from "#infra/topology.ts";
 import { InvalidCursorError } from "#shared/adapters/cursor.ts";
-import { logger, tracer } from "#shared/adapters/powertools.ts";
+import { logger } from "#shared/adapters/powertools.ts";
 import { callerOf } from "./caller.ts";
 import { HttpError, type HttpResult, problem } from "./http.ts";
 import type { ApiRequest } from "./request.ts";
@@ -138,7 +137,6 @@ async function apiHandler(
 }
 
 export const handler = middy(apiHandler)
-  .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger))
   .use({
     onError: async (request) => {

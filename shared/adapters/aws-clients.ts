@@ -4,7 +4,6 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { tracer } from "./powertools.ts";
 
 let rawDynamo: DynamoDBClient | undefined;
 let dynamo: DynamoDBDocumentClient | undefined;
@@ -20,16 +19,16 @@ export function dynamoDocumentClient(): DynamoDBDocumentClient {
 
 /** The raw client, for libraries (Powertools idempotency) that take one. */
 export function dynamoClient(): DynamoDBClient {
-  rawDynamo ??= tracer.captureAWSv3Client(new DynamoDBClient({}));
+  rawDynamo ??= new DynamoDBClient({});
   return rawDynamo;
 }
 
 export function eventBridgeClient(): EventBridgeClient {
-  eventBridge ??= tracer.captureAWSv3Client(new EventBridgeClient({}));
+  eventBridge ??= new EventBridgeClient({});
   return eventBridge;
 }
 
 export function sqsClient(): SQSClient {
-  sqs ??= tracer.captureAWSv3Client(new SQSClient({}));
+  sqs ??= new SQSClient({});
   return sqs;
 }

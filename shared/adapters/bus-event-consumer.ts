@@ -11,7 +11,6 @@ import {
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
@@ -19,7 +18,7 @@ import type { EventDefinition } from "#events/define.ts";
 import { envNames } from "#infra/topology.ts";
 import { dynamoClient, sqsClient } from "./aws-clients.ts";
 import { config } from "./config.ts";
-import { logger, metrics, tracer } from "./powertools.ts";
+import { logger, metrics } from "./powertools.ts";
 import { describeErrors } from "./validation.ts";
 
 /** The EventBridge event as an SQS target delivers it (the message body). */
@@ -149,10 +148,7 @@ export function busEventConsumer<T>(definition: ConsumerDefinition<T>) {
     });
   };
 
-  return middy(batchHandler)
-    .use(captureLambdaHandler(tracer))
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics));
+  return middy(batchHandler).use(injectLambdaContext(logger)).use(logMetrics(metrics));
 }
 
 function parseBody(body: string): BusEvent {
