@@ -5,7 +5,7 @@ import type { caseClosed } from "#events/index.ts";
 import { getCase } from "#shared/adapters/case-store.ts";
 import { getFollowUp } from "#shared/adapters/follow-up-store.ts";
 import { cancelFollowUp } from "#shared/adapters/follow-ups.ts";
-import { caseFollowUpId } from "#shared/domain/follow-up.ts";
+import { caseFollowUpId, isPending } from "#shared/domain/follow-up.ts";
 
 type Closed = typeof caseClosed.schema._output;
 
@@ -14,7 +14,7 @@ export async function cancelPendingFollowUp(closed: Closed): Promise<string> {
   const c = await getCase(closed.caseId);
   if (!c?.resolutions) return "never resolved: no follow-up";
   const fu = await getFollowUp(caseFollowUpId(c.caseId, c.resolutions));
-  if (!fu || (fu.status !== "scheduled" && fu.status !== "due")) return "no pending follow-up";
+  if (!fu || !isPending(fu)) return "no pending follow-up";
   const cancelled = await cancelFollowUp(fu, `the case was closed by ${closed.actor}`);
   if (!cancelled) throw new Error(`${fu.followUpId} changed meanwhile; retrying`);
   return cancelled;

@@ -24,7 +24,7 @@ import {
 import { metrics } from "#shared/adapters/powertools.ts";
 import { type Case, isOpenStatus } from "#shared/domain/case.ts";
 import { mergeEvidence, sameEvidence } from "#shared/domain/case-evidence.ts";
-import { caseFollowUpId } from "#shared/domain/follow-up.ts";
+import { caseFollowUpId, isPending } from "#shared/domain/follow-up.ts";
 import { caseFromUpstreamEvent, type UpstreamDetail } from "#shared/domain/open-case.ts";
 import { sampleDelivery } from "./sample-delivery.ts";
 import { requestNotice } from "./request-notice.ts";
@@ -86,7 +86,7 @@ export async function openCaseFromEvent(
 async function followUpTier(c: Case): Promise<string> {
   if (isOpenStatus(c.status) || !c.resolutions) return "";
   const fu = await getFollowUp(caseFollowUpId(c.caseId, c.resolutions));
-  if (!fu || (fu.status !== "scheduled" && fu.status !== "due")) return "";
+  if (!fu || !isPending(fu)) return "";
   if (fu.customerTier === c.customer.tier) return "";
   try {
     await saveFollowUp(

@@ -333,6 +333,11 @@ export function callingTimeOf(
   return callingTime(teamCalendar, policy, fu.customerTimeZone, fu.anyHour);
 }
 
+/** Still to be made: scheduled, or due and not yet answered (a cancel or an update applies). */
+export function isPending(fu: FollowUp): boolean {
+  return fu.status === "scheduled" || fu.status === "due";
+}
+
 /** Due: the sweep found the follow-up's time come. */
 export function markDue(fu: FollowUp, at: Date): FollowUp | null {
   return fu.status === "scheduled" && Date.parse(fu.dueAt) <= at.getTime()

@@ -22,6 +22,7 @@ import {
   followUpPolicyWith,
   hoursToOutcome,
   isCallable,
+  isPending,
   markDue,
   nextAttemptAt,
   recordOutcome,
@@ -391,6 +392,14 @@ describe("a follow-up falling due", () => {
     const late = shanghai("2026-11-25T11:00:00");
     expect(markDue(fu, late)).toMatchObject({ status: "due", updatedAt: late.toISOString() });
     expect(fu.status).toBe("scheduled");
+  });
+
+  it("is pending while scheduled or due, and not once done, unreachable or cancelled", () => {
+    const due = markDue(fu, shanghai("2026-11-24T15:00:00"));
+    expect(isPending(fu)).toBe(true);
+    expect(due && isPending(due)).toBe(true);
+    for (const status of ["done", "unreachable", "cancelled"] as const)
+      expect(isPending({ ...fu, status })).toBe(false);
   });
 
   it("only falls due once, and never after its outcome", () => {
