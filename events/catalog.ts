@@ -1,6 +1,6 @@
 // Renders events/catalog.md from the event definitions (npm run catalog). A unit test fails
 // when the committed catalog differs from what the definitions say.
-import { z } from "zod";
+import * as z from "zod";
 import { DEFAULT_UPSTREAM_SOURCE, DOMAIN_EVENT_SOURCE } from "#infra/topology.ts";
 import type { EventDefinition } from "./define.ts";
 import { domainEvents, upstreamEvents } from "./index.ts";

@@ -1,6 +1,6 @@
 // One definition per event type: the schema is the contract, the example is checked
 // against it, and the catalog (events/catalog.md) is generated from these definitions.
-import type { z } from "zod";
+import type * as z from "zod";
 
 export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   /** EventBridge `detail-type`. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { defineEvent } from "../define.ts";
 import { CHANNELS } from "#shared/domain/case.ts";
 import { declaredValue } from "../upstream/common.ts";

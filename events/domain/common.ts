@@ -1,6 +1,6 @@
 // Pieces shared by the domain events this system publishes (source `courier.care`).
 // Domain events never carry personal data (names, phones, addresses): only ids.
-import { z } from "zod";
+import * as z from "zod";
 import { CATEGORIES, FEEDBACK_TYPES, PRIORITIES, SEVERITIES } from "#shared/domain/case.ts";
 import { customerTier, isoTimestamp, waybillNo as upstreamWaybillNo } from "../upstream/common.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { NOTICE_PROBLEMS } from "#shared/domain/customer-notice.ts";
 import { defineEvent } from "../define.ts";
 import { caseId, category, customerTier, isoTimestamp, metadata, waybillNo } from "./common.ts";

@@ -1,5 +1,5 @@
 // Pieces the follow-up (回访) events share. Never the customer's contact: the caller looks it up.
-import { z } from "zod";
+import * as z from "zod";
 import { CHANNELS } from "#shared/domain/case.ts";
 import { caseId, category } from "./common.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { defineEvent } from "../define.ts";
 import { isoTimestamp, metadata } from "./common.ts";
 import { followUpSubject, subjectExample } from "./follow-up-common.ts";

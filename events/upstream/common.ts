@@ -1,5 +1,5 @@
 // Fields every upstream delivery event carries (contract §1).
-import { z } from "zod";
+import * as z from "zod";
 import { isTimeZone } from "#shared/domain/calendar-spec.ts";
 
 export const waybillNo = z

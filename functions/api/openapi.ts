@@ -3,7 +3,7 @@
 // route module documents next to its handlers (route-docs.ts) — the zod schemas the handlers
 // validate requests with (as JSON Schema of their input) and the response schemas the views are
 // typed against (as JSON Schema of their output). Built once per process, on first use.
-import { z } from "zod";
+import * as z from "zod";
 import { type RouteSpec, routes } from "#infra/topology.ts";
 import { MAX_BODY_BYTES } from "./request.ts";
 import type { ProblemStatus, RouteDoc, RouteDocs, SuccessDoc } from "./route-docs.ts";

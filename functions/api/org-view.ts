@@ -1,6 +1,6 @@
 // What the organisation routes answer (Team, Agent), and the request pieces they share.
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import type { AgentRecord, TeamRecord } from "#shared/adapters/org-store.ts";
 import { calendarSpecSchema } from "#shared/domain/calendar-spec.ts";
 import { CATEGORIES } from "#shared/domain/case.ts";

@@ -1,6 +1,6 @@
 // What a route receives, and query-string validation with field-level errors.
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
-import type { z } from "zod";
+import type * as z from "zod";
 import { fieldErrors } from "#shared/adapters/validation.ts";
 import type { Caller } from "./caller.ts";
 import { HttpError } from "./http.ts";

@@ -1,7 +1,7 @@
 // How a route module documents its routes for the OpenAPI document (functions/api/openapi.ts):
 // the zod schemas its handlers validate with (path, query, body), what it answers, and the
 // problems it can answer. Plain data next to the handlers; nothing here is built at start.
-import type { z } from "zod";
+import type * as z from "zod";
 
 /** The statuses of the problems (application/problem+json) a route may answer. */
 export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 428;

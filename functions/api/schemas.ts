@@ -3,7 +3,7 @@
 // (functions/api/openapi.ts, served at GET /openapi.json). The views (case-view.ts, org-view.ts,
 // routes/*.ts) are typed against these schemas, so a view and its documentation cannot drift
 // apart without `npm run typecheck` failing. Nothing here runs at request time.
-import { z } from "zod";
+import * as z from "zod";
 import {
   CASE_STATUSES,
   CATEGORIES,

@@ -1,7 +1,7 @@
 // The logic behind `npm run -s classify` (classify.ts is only its I/O): validating input lines,
 // the output line, and evaluating labelled lines — accuracy per field, confusion tables, the
 // misclassified lines.
-import { z } from "zod";
+import * as z from "zod";
 import {
   CATEGORIES,
   type Category,

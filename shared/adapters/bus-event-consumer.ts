@@ -43,8 +43,14 @@ export interface ConsumerDefinition<T> {
   readonly name: string;
   /** Validates the event; null to acknowledge and ignore it; throws RejectedEventError when invalid. */
   readonly parse: (event: BusEvent) => T | null;
-  /** The business key: two events with the same key are one (e.g. the upstream eventId). */
-  readonly key: (parsed: T) => string;
+  /**
+   * The business key: two events with the same key are one (e.g. the upstream eventId), done
+   * once (Powertools idempotency: a record written and completed per message). Leave it out when
+   * the handler is idempotent by itself and a repeat costs less than two writes a message.
+   */
+  readonly key?: (parsed: T) => string;
+  /** Runs after every batch (e.g. the tidying up its records left for later); failures are logged. */
+  readonly afterBatch?: () => Promise<void>;
   /** Does the work; returns a short outcome for logs and the idempotency record. */
   readonly handle: (parsed: T, event: BusEvent) => Promise<string>;
   /** How long a key is remembered. Handlers are idempotent on their own beyond it. */
@@ -106,8 +112,10 @@ export function busEventConsumer<T>(definition: ConsumerDefinition<T>) {
         logger.info("Ignored event", { detailType: event["detail-type"], eventId: event.id });
         return;
       }
-      const key = `${definition.name}#${definition.key(parsed)}`;
-      const { outcome } = await handleOnce({ key, parsed, event });
+      const key = definition.key ? `${definition.name}#${definition.key(parsed)}` : undefined;
+      const { outcome } = key
+        ? await handleOnce({ key, parsed, event })
+        : { outcome: await definition.handle(parsed, event) };
       logger.info("Processed event", { detailType: event["detail-type"], key, outcome });
     } catch (error) {
       if (error instanceof RejectedEventError) return reject(record, error);
@@ -142,10 +150,17 @@ export function busEventConsumer<T>(definition: ConsumerDefinition<T>) {
     idempotency.registerLambdaContext(context);
     metrics.addMetric("EventsReceived", "Count", event.Records.length);
     // One record after the other: records of one batch often concern the same case.
-    return processPartialResponse(event, processRecord, processor, {
+    const response = await processPartialResponse(event, processRecord, processor, {
       context,
       processInParallel: false,
     });
+    if (definition.afterBatch)
+      await definition
+        .afterBatch()
+        .catch((error: unknown) =>
+          logger.warn("Tidying up after the batch failed", { error: errorSummary(error) }),
+        );
+    return response;
   };
 
   return middy(batchHandler).use(injectLambdaContext(logger)).use(logMetrics(metrics));

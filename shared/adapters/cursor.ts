@@ -7,7 +7,7 @@
 // page they asked for); what the signature guarantees is that only this API wrote it, for them.
 // Token: base64url(JSON payload) "." base64url(HMAC(key, payload "|" binding)).
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { clock } from "./clock.ts";
 import { config, CURSOR_KEY_VARIABLE } from "./config.ts";
 

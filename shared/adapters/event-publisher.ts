@@ -1,7 +1,7 @@
 // Publishes domain events to the bus. The detail is checked against its own schema first,
 // so this system can never put an event on the bus that breaks its own contract.
 import { PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import type { z } from "zod";
+import type * as z from "zod";
 import type { EventDefinition } from "#events/define.ts";
 import { DOMAIN_EVENT_SOURCE } from "#infra/topology.ts";
 import { eventBridgeClient } from "./aws-clients.ts";

@@ -10,21 +10,29 @@
 // 2. each aggregate item it counts in gets its counters added AND the fact's mark set in the
 //    same UpdateItem, on the condition that the mark is absent — a repeat adds nothing;
 // 3. the fact item becomes `counted`;
-// 4. the marks are removed from the aggregate items (so they stay small).
+// 4. the marks are removed from the aggregate items (so they stay small): a counted fact's mark
+//    goes in the same UpdateItem as the next fact's add to that item, and whatever is left at
+//    the end of a batch in one UpdateItem per item (`flushMarks`). Under load the next fact
+//    comes within the batch, so a fact costs one write per aggregate instead of two.
 // A run that dies anywhere is repeated by its message's retry, which finds the fact `pending`
 // and, once the dead run's lease is over, carries on from step 2 with the fact as recorded (the
 // marks make it exact); a death after 3 leaves marks behind that cost a few bytes and change no
 // number. The lease keeps two runs (two deliveries of one parcel at once) off one fact.
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { createHash } from "node:crypto";
+import { createHash, randomInt } from "node:crypto";
 import { type KpiFact, groupKeysOf, type KpiGroup } from "#shared/domain/kpi-facts.ts";
 import { addTotals, bucketOf, EMPTY_TOTALS, type KpiTotals } from "#shared/domain/kpis.ts";
 import { dynamoDocumentClient } from "./aws-clients.ts";
 import { isConditionFailure } from "./conditional-writes.ts";
 import { config } from "./config.ts";
 
-/** Aggregate items per day, group and key; a fact goes to the shard of its id. */
+/**
+ * Aggregate items per day, group and key. A fact goes to its counting container's shard (kept
+ * in the fact item for a run that takes over), so the facts of one batch meet on the same items
+ * and their marks go with the next add, while concurrent containers spread over the shards.
+ */
 export const KPI_SHARDS = 8;
+const containerShard = randomInt(KPI_SHARDS);
 /** Fact items are kept this long (a replay older than that would count again). */
 const FACT_RETENTION_DAYS = 400;
 
@@ -36,6 +44,7 @@ const aggregateKey = (day: string, group: string, key: string, shard: number) =>
 
 /** A short, stable name for a fact inside an aggregate item's marks. */
 const markOf = (id: string) => createHash("sha256").update(id).digest("base64url").slice(0, 16);
+/** The shard of a fact recorded before facts kept theirs. */
 const shardOf = (id: string) =>
   createHash("sha256").update(`shard:${id}`).digest().readUInt8(0) % KPI_SHARDS;
 
@@ -48,7 +57,8 @@ export async function countFact(candidate: KpiFact, now: Date): Promise<boolean>
   const client = dynamoDocumentClient();
   const table = config.casesTable();
   let fact = candidate;
-  if (!(await createPending(candidate, now))) {
+  let shard = containerShard;
+  if (!(await createPending(candidate, shard, now))) {
     const { Item } = await client.send(
       new GetCommand({ TableName: table, Key: factKey(candidate.id), ConsistentRead: true }),
     );
@@ -57,10 +67,9 @@ export async function countFact(candidate: KpiFact, now: Date): Promise<boolean>
     // run out, and finish what it recorded.
     await takeLease(candidate.id, now);
     fact = Item.fact as KpiFact;
+    shard = typeof Item.shard === "number" ? Item.shard : shardOf(fact.id);
   }
-  const targets = groupKeysOf(fact).map((g) =>
-    aggregateKey(fact.day, g.group, g.key, shardOf(fact.id)),
-  );
+  const targets = groupKeysOf(fact).map((g) => aggregateKey(fact.day, g.group, g.key, shard));
   const mark = markOf(fact.id);
   for (const target of targets) await addOnce(target, fact, mark);
   await client.send(
@@ -73,16 +82,50 @@ export async function countFact(candidate: KpiFact, now: Date): Promise<boolean>
       ExpressionAttributeValues: { ":counted": "counted" },
     }),
   );
-  for (const target of targets)
-    await client.send(
+  // Counted: its marks may go, with the next add to each item or at the end of the batch.
+  for (const target of targets) {
+    const id = targetId(target);
+    const left = marksToRemove.get(id);
+    if (left) left.marks.add(mark);
+    else marksToRemove.set(id, { key: target, marks: new Set([mark]) });
+  }
+  return true;
+}
+
+/**
+ * Marks of counted facts not yet removed, per aggregate item. Only this container's facts are
+ * here and each is `counted` before its mark is, so a removal can never let a fact count twice.
+ */
+const marksToRemove = new Map<string, { key: { pk: string; sk: string }; marks: Set<string> }>();
+const targetId = (key: { pk: string; sk: string }) => `${key.pk}|${key.sk}`;
+
+/**
+ * Removes the marks left by counted facts (the end of a batch): one UpdateItem per aggregate
+ * item. A failure leaves them for the next flush; meanwhile they cost bytes, never a number.
+ */
+export async function flushMarks(): Promise<void> {
+  for (const { key, marks } of [...marksToRemove.values()]) {
+    const names = Object.fromEntries([...marks].map((m, i) => [`#r${i}`, m]));
+    await dynamoDocumentClient().send(
       new UpdateCommand({
-        TableName: table,
-        Key: target,
-        UpdateExpression: "REMOVE marks.#m",
-        ExpressionAttributeNames: { "#m": mark },
+        TableName: config.casesTable(),
+        Key: key,
+        UpdateExpression: `REMOVE ${Object.keys(names)
+          .map((n) => `marks.${n}`)
+          .join(", ")}`,
+        ExpressionAttributeNames: names,
       }),
     );
-  return true;
+    forgetMarks(key, Object.values(names));
+  }
+}
+
+/** Those marks are gone from the item (marks added meanwhile stay to be removed). */
+function forgetMarks(key: { pk: string; sk: string }, removed: readonly string[]): void {
+  const left = marksToRemove.get(targetId(key));
+  if (!left) return;
+  for (const m of removed) left.marks.delete(m);
+  if (left.marks.size === 0) marksToRemove.delete(targetId(key));
 }
 
 /**
@@ -114,7 +157,7 @@ async function takeLease(id: string, now: Date): Promise<void> {
   }
 }
 
-async function createPending(fact: KpiFact, now: Date): Promise<boolean> {
+async function createPending(fact: KpiFact, shard: number, now: Date): Promise<boolean> {
   try {
     await dynamoDocumentClient().send(
       new PutCommand({
@@ -124,6 +167,7 @@ async function createPending(fact: KpiFact, now: Date): Promise<boolean> {
           type: "kpi-fact",
           status: "pending",
           fact,
+          shard,
           at: now.toISOString(),
           leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString(),
           expiresAt: Math.floor(now.getTime() / 1000) + FACT_RETENTION_DAYS * 86_400,
@@ -161,10 +205,20 @@ async function addOnce(
     values[`:one`] = 1;
     adds.push(`histograms.#h${i}.#b${i} :one`);
   });
+  // The marks of facts counted before, removed in the same write (they are counted for good).
+  const earlier = marksToRemove.get(targetId(key));
+  const removals = [...(earlier?.marks ?? [])].filter((m) => m !== mark);
+  removals.forEach((m, i) => (names[`#r${i}`] = m));
   const update = new UpdateCommand({
     TableName: config.casesTable(),
     Key: key,
-    UpdateExpression: `SET marks.#m = :t${adds.length ? ` ADD ${adds.join(", ")}` : ""}`,
+    UpdateExpression: [
+      "SET marks.#m = :t",
+      adds.length ? `ADD ${adds.join(", ")}` : "",
+      removals.length ? `REMOVE ${removals.map((_, i) => `marks.#r${i}`).join(", ")}` : "",
+    ]
+      .filter(Boolean)
+      .join(" "),
     ConditionExpression: "attribute_not_exists(marks.#m)",
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
@@ -172,6 +226,7 @@ async function addOnce(
   for (let attempt = 1; ; attempt++) {
     try {
       await dynamoDocumentClient().send(update);
+      forgetMarks(key, removals);
       return;
     } catch (error) {
       if (isConditionFailure(error)) return; // counted there by an earlier run

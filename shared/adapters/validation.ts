@@ -1,6 +1,6 @@
 // Turns a zod error into the reasons a publisher or an API client can act on. Messages name
 // the field and the rule, never the received value (which may be personal data).
-import type { z } from "zod";
+import type * as z from "zod";
 
 export interface FieldError {
   readonly path: string;

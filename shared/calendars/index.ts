@@ -3,7 +3,7 @@
 // this module loads, so a malformed file fails every test and every cold start, loudly.
 // ADDING A YEAR: put the file next to the others and add one line to FILES below; a unit test
 // fails when a file in this folder is not listed, or when its region or year disagrees with its path.
-import { z } from "zod";
+import * as z from "zod";
 import cn2026 from "./cn/2026.json" with { type: "json" };
 import cn2027 from "./cn/2027.json" with { type: "json" };
 

@@ -2,7 +2,7 @@
 // and the BusinessCalendar it stands for (`calendarOf`): the domain defaults where the team says
 // nothing, and its holiday region's public holidays and make-up working days merged in.
 // Pure: the holiday files are data bundled with the code (shared/calendars/).
-import { z } from "zod";
+import * as z from "zod";
 import { holidayRegions, regionDates } from "../calendars/index.ts";
 import {
   assertValidCalendar,

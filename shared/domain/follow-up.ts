@@ -14,7 +14,7 @@ import {
   type Period,
   workingWindows,
 } from "./business-time.ts";
-import { z } from "zod";
+import * as z from "zod";
 import { period } from "./calendar-spec.ts";
 import {
   type Category,

@@ -1,7 +1,7 @@
 // SLA deadlines (../domain.md "SLA"): first response and resolution, in business time, with a
 // team's own targets over the defaults and a peak season's factor (e.g. 双11) on both.
 // Pure: the opening instant is passed in.
-import { z } from "zod";
+import * as z from "zod";
 import {
   addBusinessMinutes,
   type BusinessCalendar,

@@ -80,9 +80,16 @@ function costAt(l: LifecycleResult, casesPerDay: number, fullBatches: boolean): 
   gbSeconds += ((api * DURATION_MS.perApiRequest) / 1000) * memoryGbOf("api");
 
   const busEvents = Object.values(l.busEvents).reduce((n, e) => n + e, 0) * million;
+  // A KPI item's marks go with the next add to it in the batch, or in a write of their own at
+  // its end (kpi-store.ts): with one message per invocation, one such write per add (an upper
+  // bound: the adds include the items' first writes) in place of those the run measured.
+  const byType = l.lifecycle.writeUnitsByType;
+  const markRemovalUnits = fullBatches
+    ? (byType["kpi-mark-removal"] ?? 0)
+    : (byType["kpi-aggregate"] ?? 0);
+  const writeUnits = l.lifecycle.writeUnits - (byType["kpi-mark-removal"] ?? 0) + markRemovalUnits;
   const byService = {
-    "DynamoDB writes":
-      (l.lifecycle.writeUnits * million * PRICES.dynamoPerMillionWriteUnits) / million,
+    "DynamoDB writes": (writeUnits * million * PRICES.dynamoPerMillionWriteUnits) / million,
     "DynamoDB reads":
       (l.lifecycle.readUnits * million * PRICES.dynamoPerMillionReadUnits) / million,
     "Lambda requests": (invocations * PRICES.lambdaPerMillionRequests) / million,

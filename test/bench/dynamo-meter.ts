@@ -122,7 +122,13 @@ export async function startDynamoMeter(
     return Object.fromEntries((spec?.key ?? []).map((k) => [k, item[k] as AttributeValue]));
   };
 
-  const chargeWrite = (tableName: string, before?: Item, after?: Item, failed = false) => {
+  const chargeWrite = (
+    tableName: string,
+    before?: Item,
+    after?: Item,
+    failed = false,
+    kind?: string,
+  ) => {
     counts.writes++;
     if (failed) counts.failedConditions++;
     const table = units(Math.max(sizeOf(before), sizeOf(after)), 1024);
@@ -140,7 +146,7 @@ export async function startDynamoMeter(
       }
     counts.writeUnits += Math.max(table, 1) + index;
     counts.indexWriteUnits += index;
-    const type = String((after ?? before)?.type?.S ?? "other");
+    const type = kind ?? String((after ?? before)?.type?.S ?? "other");
     counts.writeUnitsByType[type] =
       (counts.writeUnitsByType[type] ?? 0) + Math.max(table, 1) + index;
   };
@@ -184,7 +190,9 @@ export async function startDynamoMeter(
             : operation === "PutItem"
               ? (input.Item as Item)
               : await current(request.headers, tableName, key);
-        chargeWrite(tableName, before, after, failed);
+        // A KPI item's marks removed on their own (kpi-store.ts flushMarks), apart from the adds.
+        const markRemoval = String(input.UpdateExpression ?? "").startsWith("REMOVE marks.");
+        chargeWrite(tableName, before, after, failed, markRemoval ? "kpi-mark-removal" : undefined);
       }
       return answer;
     }

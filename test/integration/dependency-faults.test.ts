@@ -77,10 +77,15 @@ interface Step {
   readonly service: DependencyService;
   readonly operation: string | readonly string[];
   readonly match?: (call: DependencyCall) => boolean;
+  /** Made after the batch (kpi-store.ts `flushMarks`): its failure retries no message. */
+  readonly afterBatch?: boolean;
 }
 
 const onCases = (test: (pk: string, sk: string) => boolean) => (call: DependencyCall) =>
   call.table === "cases" && test(call.key?.pk ?? "", call.key?.sk ?? "");
+
+const isMarkRemoval = (call: DependencyCall) =>
+  String(call.input.UpdateExpression ?? "").startsWith("REMOVE marks.");
 
 const STEPS: readonly Step[] = [
   {
@@ -142,7 +147,15 @@ const STEPS: readonly Step[] = [
     name: "KPI aggregate update",
     service: "dynamodb",
     operation: "UpdateItem",
-    match: onCases((pk) => pk.startsWith("KPI#")),
+    match: (call) => onCases((pk) => pk.startsWith("KPI#"))(call) && !isMarkRemoval(call),
+  },
+  {
+    // The marks of counted facts that no later add in the batch removed.
+    name: "KPI mark removal",
+    service: "dynamodb",
+    operation: "UpdateItem",
+    match: (call) => onCases((pk) => pk.startsWith("KPI#"))(call) && isMarkRemoval(call),
+    afterBatch: true,
   },
   { name: "PutEvents", service: "eventbridge", operation: "PutEvents" },
 ];
@@ -431,7 +444,8 @@ describe("dependency faults", () => {
         ],
         { everyCall: true },
       );
-      expect(run.injected.length, error).toBeGreaterThan(40);
+      // An event's path to an assigned, counted case makes about 40 such calls.
+      expect(run.injected.length, error).toBeGreaterThan(30);
       expect(new Set(run.injected.map((f) => f.attempt))).toEqual(new Set([1]));
       expect(run.delivered, `${error}: no message failed`).toBe(clean.delivered);
       expect(await settle()).toBe(0);
@@ -515,7 +529,12 @@ describe("dependency faults", () => {
         tried.push(label);
         expect(run.injected.length, `${label}: attempts`).toBe(budget[step.service as "dynamodb"]);
         expect(new Set(run.injected.map((f) => f.invocationId)).size, label).toBe(1);
-        expect(run.delivered, `${label}: the message was retried`).toBeGreaterThan(clean.delivered);
+        if (step.afterBatch)
+          expect(run.delivered, `${label}: no message was retried`).toBe(clean.delivered);
+        else
+          expect(run.delivered, `${label}: the message was retried`).toBeGreaterThan(
+            clean.delivered,
+          );
         await checkInvariants(false, label);
         const redriven = await settle();
         if (!leased(step)) expect(redriven, `${label}: the retry finished it`).toBe(0);

@@ -5,7 +5,8 @@ import "./quiet.ts";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { useLocalSystem } from "./local-system.ts";
 import { dynamoDocumentClient } from "#shared/adapters/aws-clients.ts";
-import { countFact, totalsByKey } from "#shared/adapters/kpi-store.ts";
+import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { countFact, flushMarks, totalsByKey } from "#shared/adapters/kpi-store.ts";
 import type { KpiFact } from "#shared/domain/kpi-facts.ts";
 
 useLocalSystem();
@@ -78,5 +79,51 @@ describe("counting a KPI fact", () => {
       opened: 1,
       complaints: 1,
     });
+  });
+
+  it("removes a counted fact's mark with the next add to the item, the rest at the batch's end", async () => {
+    const day = "2031-03-05";
+    const now = new Date(`${day}T02:00:00Z`);
+    const client = dynamoDocumentClient();
+    const writes: string[] = [];
+    const send = client.send.bind(client);
+    vi.spyOn(client, "send").mockImplementation(((command: {
+      constructor: { name: string };
+      input: { UpdateExpression?: string };
+    }) => {
+      if (command.constructor.name === "UpdateCommand")
+        writes.push(command.input.UpdateExpression ?? "");
+      return send(command as never);
+    }) as never);
+    const same = (n: number): KpiFact => ({ ...fact(n), id: `chain#${n}`, day, dims: {} });
+    for (let n = 1; n <= 3; n++) expect(await countFact(same(n), now)).toBe(true);
+    // Three facts on one aggregate item (`all`, and one shard each of three at most): no write
+    // only to remove a mark; every fact after the first on a shard removes its predecessor's.
+    expect(writes.filter((w) => w.startsWith("REMOVE marks"))).toEqual([]);
+    const marksLeft = async () => {
+      const { Items } = await send(
+        new QueryCommand({
+          TableName: "cases",
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": `KPI#${day}` },
+          ConsistentRead: true,
+        }),
+      );
+      return (Items ?? []).flatMap((i) => Object.keys(i.marks ?? {}));
+    };
+    expect((await marksLeft()).length).toBeGreaterThan(0);
+    await flushMarks();
+    expect(await marksLeft()).toEqual([]);
+    expect((await totalsByKey([day], "all")).get("all")?.counts).toEqual({
+      opened: 3,
+      complaints: 3,
+    });
+    // A repeat after the marks are gone is still counted once (its fact is `counted`).
+    expect(await countFact(same(2), new Date(now.getTime() + 60_000))).toBe(false);
+    expect((await totalsByKey([day], "all")).get("all")?.counts?.opened).toBe(3);
+    const { Item } = await send(
+      new GetCommand({ TableName: "cases", Key: { pk: "KPIFACT#chain#2", sk: "FACT" } }),
+    );
+    expect(Item?.status).toBe("counted");
   });
 });

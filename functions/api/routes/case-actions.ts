@@ -1,7 +1,7 @@
 // POST /v1/cases/{caseId}/<action> — the agents' and supervisors' actions (contract §3), each a
 // body schema and the lifecycle move it asks for. `If-Match` is required (428 without it; 412 when
 // stale). Every answer is the case as it is after the move, with its ETag.
-import { z } from "zod";
+import * as z from "zod";
 import { getCase } from "#shared/adapters/case-store.ts";
 import { clock } from "#shared/adapters/clock.ts";
 import { getAgent } from "#shared/adapters/org-store.ts";

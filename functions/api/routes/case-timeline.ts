@@ -2,7 +2,7 @@
 // The words (messages, responses, notes, reasons, resolutions, the events' descriptions,
 // follow-up comments) are masked for the caller (privacy.ts); entries copied from a merged case
 // mask that case's customer too.
-import { z } from "zod";
+import * as z from "zod";
 import { getCase, getCases, type TimelineEntry, timelineOf } from "#shared/adapters/case-store.ts";
 import { cursorBinding } from "#shared/adapters/cursor.ts";
 import { maskTextFields } from "#shared/domain/masking.ts";

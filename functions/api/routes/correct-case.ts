@@ -1,5 +1,5 @@
 // PATCH /v1/cases/{caseId} — an agent's correction of category and/or severity, with If-Match.
-import { z } from "zod";
+import * as z from "zod";
 import { CATEGORIES, SEVERITIES } from "#shared/domain/case.ts";
 import { caseView, etagOf } from "../case-view.ts";
 import { json } from "../http.ts";

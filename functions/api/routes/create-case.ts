@@ -1,7 +1,7 @@
 // POST /v1/cases — a customer's message from a channel: 201 with the new case, or 200 with the
 // open case it attached to. Agents, supervisors and admins (ops only read).
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { customer, waybillNo } from "#events/upstream/common.ts";
 import { clock } from "#shared/adapters/clock.ts";
 import { firstReceivedAt } from "#shared/adapters/message-receipts.ts";

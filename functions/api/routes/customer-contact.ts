@@ -4,7 +4,7 @@
 // read-only `api-read` (infra/topology.ts). Every other answer shows the contact masked.
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { FOLLOW_UP_ID } from "#shared/domain/follow-up.ts";
 import { json } from "../http.ts";
 import { type ApiRequest, caseIdParam, pathId } from "../request.ts";

@@ -1,7 +1,7 @@
 // POST /v1/customers/{customerId}/erasure — admins erase a customer's personal data across their
 // cases, timelines and follow-ups (use-cases/erase-customer.ts), audited. Checked before
 // anything is read: the id (400), the caller (403), the body (400/413/415).
-import { z } from "zod";
+import * as z from "zod";
 import { HttpError, json } from "../http.ts";
 import { type ApiRequest, parseBody, pathId } from "../request.ts";
 import type { RouteDocs } from "../route-docs.ts";

@@ -2,7 +2,7 @@
 // Agents see their own follow-ups (and, with `assignee=pool`, their team's pool); supervisors
 // their teams'; ops and admins all. Most overdue first within a status.
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { OVERDUE_AFTER_MS } from "#functions/sweeper/dispatch-follow-ups.ts";
 import { clock } from "#shared/adapters/clock.ts";
 import { getCases } from "#shared/adapters/case-store.ts";

@@ -2,7 +2,7 @@
 // grouped, from the daily aggregates of the KPI aggregator (functions/kpis) — a Query per day,
 // never a Scan. Agents see their own row, supervisors their teams' (and their agents'), ops and
 // admins everything; hotspots are for supervisors, ops and admins.
-import { z } from "zod";
+import * as z from "zod";
 import { backlogOfTeam, countNewCases } from "#shared/adapters/case-store.ts";
 import { totalsByKey } from "#shared/adapters/kpi-store.ts";
 import { listAgentsOfTeam, listTeams } from "#shared/adapters/org-store.ts";

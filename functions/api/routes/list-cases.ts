@@ -1,5 +1,5 @@
 // GET /v1/cases — filters, newest first, cursor pagination.
-import { z } from "zod";
+import * as z from "zod";
 import { waybillNo } from "#events/upstream/common.ts";
 import { listCases } from "#shared/adapters/case-store.ts";
 import { clock } from "#shared/adapters/clock.ts";

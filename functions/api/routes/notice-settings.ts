@@ -2,7 +2,7 @@
 // supervisor of the team owning the category): proactive customer notices (主动推送) on or off
 // per category. Off: no Customer Notice Requested for new cases of that category, and notices
 // still held for the customers' quiet hours are dropped when they fall due.
-import { z } from "zod";
+import * as z from "zod";
 import { clock } from "#shared/adapters/clock.ts";
 import {
   defaultSetting,

@@ -2,7 +2,7 @@
 // /v1/agents/{agentId} (the agent, their supervisor, admins: on or off shift). A write never
 // touches the agent's live load (open cases); one that makes them able to take cases they could
 // not before publishes Agent Available, and assignment hands them queued cases.
-import { z } from "zod";
+import * as z from "zod";
 import { agentAvailable } from "#events/index.ts";
 import { clock } from "#shared/adapters/clock.ts";
 import { publish } from "#shared/adapters/event-publisher.ts";

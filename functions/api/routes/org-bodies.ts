@@ -2,7 +2,7 @@
 // /v1/agents/{agentId}), and the organisation file made of the same pieces (the local runtime's
 // seed, `npm run -s org -- import`). One set of schemas, so nothing the API would refuse can get
 // in another way. Pure: no AWS imports (the CLI and the seed use it too).
-import { z } from "zod";
+import * as z from "zod";
 import type { AgentProfile } from "#shared/adapters/org-store.ts";
 import type { Team } from "#shared/domain/assignment.ts";
 import { calendarSpecSchema } from "#shared/domain/calendar-spec.ts";

@@ -1,6 +1,6 @@
 // GET /health and GET /openapi.json: the routes without a token (auth: false in the topology).
 // The OpenAPI document is built on its first request, not when the function starts.
-import { z } from "zod";
+import * as z from "zod";
 import { type HttpResult, json } from "../http.ts";
 import type { RouteDocs } from "../route-docs.ts";
 import { responseBody, type ResponseOf } from "../schemas.ts";

@@ -2,7 +2,7 @@
 // If-Match (428 when missing) and Idempotency-Key.
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { HttpError } from "#functions/api/http.ts";
 import {
   idempotencyKeyOf,
