@@ -12,6 +12,16 @@ export default tseslint.config(
         "error",
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
       ],
+      // `import { z }` keeps every zod locale in the bundles (258 KB, issue 12); the namespace
+      // import lets esbuild drop what is not used.
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "ImportDeclaration[source.value='zod'][importKind!='type'] > :matches(ImportSpecifier[imported.name='z'], ImportDefaultSpecifier)",
+          message: 'Use import * as z from "zod".',
+        },
+      ],
     },
   },
   {
