@@ -11,6 +11,12 @@ export interface TableSpec {
     readonly name: string;
     readonly partitionKey: string;
     readonly sortKey: string;
+    /**
+     * The attributes an index holds besides the keys (INCLUDE): what its queries filter on.
+     * The items themselves are read from the table (shared/adapters/index-query.ts), so a save
+     * that changes none of these writes no index, and an index entry costs one write unit.
+     */
+    readonly projected: readonly string[];
   }[];
   /** Attribute holding an epoch-seconds expiry (DynamoDB TTL). Never relied on for correctness. */
   readonly timeToLiveAttribute?: string;
@@ -121,12 +127,13 @@ export const tables: readonly TableSpec[] = [
     name: "cases",
     partitionKey: "pk",
     sortKey: "sk",
-    indexes: [
-      { name: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" },
-      { name: "gsi2", partitionKey: "gsi2pk", sortKey: "gsi2sk" },
-      { name: "gsi3", partitionKey: "gsi3pk", sortKey: "gsi3sk" },
-      { name: "gsi4", partitionKey: "gsi4pk", sortKey: "gsi4sk" },
-    ],
+    indexes: ["gsi1", "gsi2", "gsi3", "gsi4"].map((name) => ({
+      name,
+      partitionKey: `${name}pk`,
+      sortKey: `${name}sk`,
+      // The case listing's filters (shared/adapters/case-store.ts `planQuery`).
+      projected: ["status", "team", "assignee", "priority", "category"],
+    })),
     // KPI facts and message receipts expire by themselves (infra/data-model.md).
     timeToLiveAttribute: "expiresAt",
   },

@@ -1,7 +1,13 @@
 // Stateful resources, deployed apart from the code so a redeploy of functions never risks data:
 // the KMS key, the DynamoDB tables (from the topology) and the event bus with an archive.
 import { Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
-import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
+import {
+  AttributeType,
+  BillingMode,
+  Table,
+  TableEncryption,
+  ProjectionType,
+} from "aws-cdk-lib/aws-dynamodb";
 import { EventBus } from "aws-cdk-lib/aws-events";
 import { Key } from "aws-cdk-lib/aws-kms";
 import type { Construct } from "constructs";
@@ -45,6 +51,8 @@ export class DataStack extends Stack {
           indexName: index.name,
           partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
           sortKey: { name: index.sortKey, type: AttributeType.STRING },
+          projectionType: ProjectionType.INCLUDE,
+          nonKeyAttributes: [...index.projected],
         });
       }
       created.set(spec.name, table);

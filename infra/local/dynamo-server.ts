@@ -126,7 +126,10 @@ export function createTableInput(spec: TableSpec, tableName: string): CreateTabl
               { AttributeName: index.partitionKey, KeyType: "HASH" as const },
               { AttributeName: index.sortKey, KeyType: "RANGE" as const },
             ],
-            Projection: { ProjectionType: "ALL" as const },
+            Projection: {
+              ProjectionType: "INCLUDE" as const,
+              NonKeyAttributes: [...index.projected],
+            },
           })),
         }
       : {}),

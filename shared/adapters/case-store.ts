@@ -2,8 +2,6 @@
 // Calls flow: handlers → this store → DynamoDB. Every write is conditional; every read is a
 // key lookup or an index query (access patterns: infra/data-model.md).
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -21,6 +19,7 @@ import {
 import { firstCheckAt } from "#shared/domain/case-pipeline.ts";
 import { erasedEntryData } from "#shared/domain/erasure.ts";
 import { dynamoDocumentClient } from "./aws-clients.ts";
+import { itemsOf, queryIndex } from "./index-query.ts";
 import { isConditionFailure, putIfAbsent } from "./conditional-writes.ts";
 import { config } from "./config.ts";
 import { type Cursor, decodeCursor, encodeCursor, InvalidCursorError } from "./cursor.ts";
@@ -532,28 +531,11 @@ export async function rewriteTimelineEntryData(
 
 /**
  * Several cases by id (a page of follow-ups needs their customers' names to mask a comment):
- * BatchGetItem, 100 keys a request, unprocessed keys asked again.
+ * BatchGetItem (index-query.ts `itemsOf`).
  */
 export async function getCases(caseIds: readonly string[]): Promise<Map<string, Case>> {
-  const found = new Map<string, Case>();
-  const ids = [...new Set(caseIds)];
-  for (let i = 0; i < ids.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map(caseKey);
-    for (let attempt = 0; keys && keys.length > 0 && attempt < 5; attempt++) {
-      const { Responses, UnprocessedKeys }: BatchGetCommandOutput =
-        await dynamoDocumentClient().send(
-          new BatchGetCommand({
-            RequestItems: { [config.casesTable()]: { Keys: keys, ConsistentRead: true } },
-          }),
-        );
-      for (const item of Responses?.[config.casesTable()] ?? []) {
-        const c = toCase(item);
-        found.set(c.caseId, c);
-      }
-      keys = UnprocessedKeys?.[config.casesTable()]?.Keys;
-    }
-  }
-  return found;
+  const items = await itemsOf([...new Set(caseIds)].map(caseKey));
+  return new Map(items.map((item) => [item.caseId as string, toCase(item)]));
 }
 
 // ---- listing -----------------------------------------------------------------------------
@@ -611,6 +593,7 @@ export async function listCases(
   const buckets = plan.index === "gsi4" ? monthBuckets(now, start?.bucket) : [undefined];
   // A cursor left at the start of a month (the read budget ran out between two) has no key.
   let startKey = start && Object.keys(start.key).length > 0 ? start.key : undefined;
+  const entries: Record<string, unknown>[] = [];
   let read = 0;
   let calls = 0;
 
@@ -625,12 +608,15 @@ export async function listCases(
         startKey,
         Math.min(wanted, Math.max(maxItemsRead - read, 1)),
       );
-      const page = await dynamoDocumentClient().send(new QueryCommand(input));
-      for (const item of page.Items ?? []) items.push(toCase(item));
-      read += page.ScannedCount ?? page.Items?.length ?? 0;
-      startKey = page.LastEvaluatedKey as Record<string, string> | undefined;
+      const page = await queryIndex(input);
+      for (const item of page.items) items.push(toCase(item));
+      entries.push(...page.entries);
+      read += page.scanned;
+      startKey = page.lastKey as Record<string, string> | undefined;
       if (items.length > query.limit) {
-        const last = items[query.limit - 1] as Case;
+        // The next page starts after the last entry as the index had it (its item may have
+        // moved in the index since).
+        const last = entries[query.limit - 1] as Record<string, unknown>;
         return {
           items: items.slice(0, query.limit),
           nextCursor: encodeCursor(cursorAt(plan.index, last, bucket), query.cursorBinding),
@@ -758,11 +744,14 @@ function monthBuckets(now: Date, from?: string): string[] {
   return from ? months.filter((month) => month <= from) : months;
 }
 
-function cursorAt(index: IndexName, last: Case, bucket: string | undefined): Cursor {
-  const item = caseItem(last);
-  const key: Record<string, string> = { pk: item.pk as string, sk: item.sk as string };
-  key[`${index}pk`] = item[`${index}pk`] as string;
-  key[`${index}sk`] = item[`${index}sk`] as string;
+function cursorAt(
+  index: IndexName,
+  entry: Record<string, unknown>,
+  bucket: string | undefined,
+): Cursor {
+  const key: Record<string, string> = { pk: entry.pk as string, sk: entry.sk as string };
+  key[`${index}pk`] = entry[`${index}pk`] as string;
+  key[`${index}sk`] = entry[`${index}sk`] as string;
   return { index, key, ...(bucket ? { bucket } : {}) };
 }
 
@@ -770,16 +759,14 @@ function cursorAt(index: IndexName, last: Case, bucket: string | undefined): Cur
 
 /** The team's queued cases in the order they go out (most urgent, then oldest), up to `limit`. */
 export async function queuedCasesOfTeam(team: string, limit: number): Promise<Case[]> {
-  const { Items } = await dynamoDocumentClient().send(
-    new QueryCommand({
-      TableName: config.casesTable(),
-      IndexName: "gsi2",
-      KeyConditionExpression: "gsi2pk = :pk AND begins_with(gsi2sk, :queued)",
-      ExpressionAttributeValues: { ":pk": `TEAM#${team}`, ":queued": "queued#" },
-      Limit: limit,
-    }),
-  );
-  return (Items ?? []).map(toCase);
+  const { items } = await queryIndex({
+    TableName: config.casesTable(),
+    IndexName: "gsi2",
+    KeyConditionExpression: "gsi2pk = :pk AND begins_with(gsi2sk, :queued)",
+    ExpressionAttributeValues: { ":pk": `TEAM#${team}`, ":queued": "queued#" },
+    Limit: limit,
+  });
+  return items.map(toCase);
 }
 
 // ---- backlog ---------------------------------------------------------------------------------
@@ -805,8 +792,7 @@ export async function backlogOfTeam(team: string): Promise<TeamBacklog> {
     // Queued cases sort by priority first: the oldest is the oldest of each priority.
     const prefixes = status === "queued" ? ["queued#1#", "queued#2#", "queued#3#"] : [`${status}#`];
     for (const prefix of prefixes) {
-      const first = await firstOfIndex("gsi2", `TEAM#${team}`, prefix);
-      const openedAt = first?.createdAt as string | undefined;
+      const openedAt = await firstOpenedAt(`TEAM#${team}`, prefix);
       if (openedAt && (oldest === null || openedAt < oldest)) oldest = openedAt;
     }
   }
@@ -829,34 +815,34 @@ function countIndex(index: "gsi2" | "gsi3", pk: string, prefix: string): Promise
   });
 }
 
-async function firstOfIndex(index: "gsi2", pk: string, prefix: string) {
+/** When the first case under the prefix opened, from its gsi2sk (`…#<createdAt>#<caseId>`). */
+async function firstOpenedAt(pk: string, prefix: string): Promise<string | undefined> {
   const { Items } = await dynamoDocumentClient().send(
     new QueryCommand({
       TableName: config.casesTable(),
-      IndexName: index,
-      KeyConditionExpression: `${index}pk = :pk AND begins_with(${index}sk, :prefix)`,
+      IndexName: "gsi2",
+      KeyConditionExpression: "gsi2pk = :pk AND begins_with(gsi2sk, :prefix)",
       ExpressionAttributeValues: { ":pk": pk, ":prefix": prefix },
       Limit: 1,
     }),
   );
-  return Items?.[0];
+  const sortKey = Items?.[0]?.gsi2sk;
+  return typeof sortKey === "string" ? sortKey.split("#").at(-2) : undefined;
 }
 
 // ---- by waybill, for repeat complaints -----------------------------------------------------
 
 /** The waybill's cases, newest first (a waybill has a handful: one per problem and repeat). */
 export async function casesOfWaybill(waybillNo: string, limit = 50): Promise<Case[]> {
-  const { Items } = await dynamoDocumentClient().send(
-    new QueryCommand({
-      TableName: config.casesTable(),
-      IndexName: "gsi1",
-      KeyConditionExpression: "gsi1pk = :pk",
-      ExpressionAttributeValues: { ":pk": `WAYBILL#${waybillNo}` },
-      ScanIndexForward: false,
-      Limit: limit,
-    }),
-  );
-  return (Items ?? []).map(toCase);
+  const { items } = await queryIndex({
+    TableName: config.casesTable(),
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :pk",
+    ExpressionAttributeValues: { ":pk": `WAYBILL#${waybillNo}` },
+    ScanIndexForward: false,
+    Limit: limit,
+  });
+  return items.map(toCase);
 }
 
 // ---- agent corrections, for improving the rules ------------------------------------------

@@ -4,6 +4,7 @@
 import { QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { dynamoDocumentClient } from "./aws-clients.ts";
 import { config } from "./config.ts";
+import { queryIndex } from "./index-query.ts";
 
 export async function dueItems(
   index: "gsi3" | "gsi4",
@@ -11,16 +12,14 @@ export async function dueItems(
   now: Date,
   limit: number,
 ): Promise<Record<string, unknown>[]> {
-  const { Items } = await dynamoDocumentClient().send(
-    new QueryCommand({
-      TableName: config.casesTable(),
-      IndexName: index,
-      KeyConditionExpression: `${index}pk = :pk AND ${index}sk < :due`,
-      ExpressionAttributeValues: { ":pk": partition, ":due": `${now.toISOString()}~` },
-      Limit: limit,
-    }),
-  );
-  return Items ?? [];
+  const { items } = await queryIndex({
+    TableName: config.casesTable(),
+    IndexName: index,
+    KeyConditionExpression: `${index}pk = :pk AND ${index}sk < :due`,
+    ExpressionAttributeValues: { ":pk": partition, ":due": `${now.toISOString()}~` },
+    Limit: limit,
+  });
+  return items;
 }
 
 /** How many items the query matches, every page counted (`Select: COUNT` reads keys only). */

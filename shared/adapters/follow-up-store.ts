@@ -8,11 +8,12 @@
 // - gsi3 `FUOUTBOX` (sparse), by when to look: a step saved whose event is not published yet (an
 //   outcome's FollowUp Completed, the next call's FollowUp Scheduled). The writer publishes, then
 //   clears it; the sweep publishes what a crash left there.
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { FollowUp, FollowUpStatus, OutcomeResult } from "#shared/domain/follow-up.ts";
 import { dynamoDocumentClient } from "./aws-clients.ts";
 import { isConditionFailure, putIfAbsent } from "./conditional-writes.ts";
 import { config } from "./config.ts";
+import { queryIndex } from "./index-query.ts";
 import { decodeCursor, encodeCursor, InvalidCursorError } from "./cursor.ts";
 import { putCustomerFollowUpRef } from "./customer-index.ts";
 import { countMatches, dueItems } from "./due-index.ts";
@@ -219,25 +220,21 @@ export async function listFollowUps(
   const plan = planOf(query);
   const start = cursor ? decodeCursor(cursor, cursorBinding) : undefined;
   if (start && start.index !== plan.index) throw new InvalidCursorError();
-  const { Items, LastEvaluatedKey } = await dynamoDocumentClient().send(
-    new QueryCommand({
-      TableName: config.casesTable(),
-      IndexName: plan.index,
-      KeyConditionExpression: plan.condition,
-      ExpressionAttributeValues: plan.values,
-      Limit: limit,
-      ...(start ? { ExclusiveStartKey: start.key } : {}),
-    }),
-  );
+  const { items, lastKey } = await queryIndex({
+    TableName: config.casesTable(),
+    IndexName: plan.index,
+    KeyConditionExpression: plan.condition,
+    ExpressionAttributeValues: plan.values,
+    Limit: limit,
+    ...(start ? { ExclusiveStartKey: start.key } : {}),
+  });
   return {
-    items: (Items ?? []).map(toFollowUp),
-    nextCursor: LastEvaluatedKey
+    items: items.map(toFollowUp),
+    nextCursor: lastKey
       ? encodeCursor(
           {
             index: plan.index,
-            key: Object.fromEntries(
-              Object.entries(LastEvaluatedKey).map(([k, v]) => [k, String(v)]),
-            ),
+            key: Object.fromEntries(Object.entries(lastKey).map(([k, v]) => [k, String(v)])),
           },
           cursorBinding,
         )

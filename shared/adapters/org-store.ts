@@ -19,6 +19,7 @@ import { slaOverridesSchema } from "#shared/domain/sla.ts";
 import { dynamoDocumentClient } from "./aws-clients.ts";
 import { isConditionFailure, putIfAbsent } from "./conditional-writes.ts";
 import { config } from "./config.ts";
+import { queryIndex } from "./index-query.ts";
 import { describeErrors } from "./validation.ts";
 
 const teamKey = (teamId: string) => ({ pk: "ORG", sk: `TEAM#${teamId}` });
@@ -229,17 +230,15 @@ export async function listAgentsOfTeam(teamId: string): Promise<AgentRecord[]> {
   const agents: AgentRecord[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await dynamoDocumentClient().send(
-      new QueryCommand({
-        TableName: config.casesTable(),
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :team",
-        ExpressionAttributeValues: { ":team": `TEAMAGENTS#${teamId}` },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) agents.push(toAgent(item));
-    startKey = page.LastEvaluatedKey;
+    const page = await queryIndex({
+      TableName: config.casesTable(),
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :team",
+      ExpressionAttributeValues: { ":team": `TEAMAGENTS#${teamId}` },
+      ExclusiveStartKey: startKey,
+    });
+    for (const item of page.items) agents.push(toAgent(item));
+    startKey = page.lastKey;
   } while (startKey);
   return agents;
 }

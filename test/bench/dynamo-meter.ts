@@ -6,9 +6,10 @@
 // Billing rules applied (DynamoDB developer guide, "Read/write capacity mode"):
 // - a write costs ceil(size / 1 KB) write units of the larger of the item before and after, also
 //   when its condition fails (then of the item as it is); a delete, of the deleted item;
-// - each global secondary index (all attributes projected, as ours are) whose keys the item has
-//   before or after: a put of the new image, a delete of the old one, or both when its keys
-//   change; nothing when neither image is in the index;
+// - each global secondary index whose keys the item has before or after: a put of the new
+//   entry, a delete of the old one, or both when its keys change; a put when an attribute the
+//   entry holds (the keys and the index's projection, infra/topology.ts) changes; nothing when
+//   neither image is in the index or the entry is unchanged. An entry is billed at its own size;
 // - a strongly consistent read costs ceil(size / 4 KB) read units, an eventually consistent one
 //   half; a Query the sum of the items it read (before any filter), per 4 KB, rounded up once.
 // With measuring off it only counts calls and forwards the bytes (no extra reads): cheap
@@ -59,7 +60,17 @@ export async function startDynamoMeter(
       t.name,
       {
         key: [t.partitionKey, ...(t.sortKey ? [t.sortKey] : [])],
-        indexes: t.indexes.map((i) => [i.partitionKey, ...(i.sortKey ? [i.sortKey] : [])]),
+        indexes: t.indexes.map((i) => ({
+          keys: [i.partitionKey, ...(i.sortKey ? [i.sortKey] : [])],
+          // What an index entry holds: the table's and the index's keys, and its projection.
+          held: [
+            t.partitionKey,
+            ...(t.sortKey ? [t.sortKey] : []),
+            i.partitionKey,
+            ...(i.sortKey ? [i.sortKey] : []),
+            ...i.projected,
+          ],
+        })),
       },
     ]),
   );
@@ -134,15 +145,17 @@ export async function startDynamoMeter(
     const table = units(Math.max(sizeOf(before), sizeOf(after)), 1024);
     let index = 0;
     if (!failed)
-      for (const keys of keysOf.get(tableName)?.indexes ?? []) {
+      for (const { keys, held } of keysOf.get(tableName)?.indexes ?? []) {
         const inBefore = before !== undefined && keys.every((k) => before[k] !== undefined);
         const inAfter = after !== undefined && keys.every((k) => after[k] !== undefined);
-        const moved =
-          inBefore &&
-          inAfter &&
-          keys.some((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
-        if (inBefore && (!inAfter || moved)) index += units(sizeOf(before), 1024);
-        if (inAfter) index += units(sizeOf(after), 1024);
+        const differ = (names: readonly string[]) =>
+          names.some((k) => JSON.stringify(before?.[k]) !== JSON.stringify(after?.[k]));
+        const moved = inBefore && inAfter && differ(keys);
+        const entry = (item: Item) => sizeOf(pick(item, held));
+        // An entry is written only when the item enters, leaves or moves in the index, or when
+        // an attribute it holds changes.
+        if (inBefore && (!inAfter || moved)) index += units(entry(before), 1024);
+        if (inAfter && (!inBefore || moved || differ(held))) index += units(entry(after), 1024);
       }
     counts.writeUnits += Math.max(table, 1) + index;
     counts.indexWriteUnits += index;
@@ -266,6 +279,9 @@ function empty() {
 const units = (bytes: number, per: number) => Math.ceil(bytes / per);
 
 /** An item's size as DynamoDB counts it: attribute names plus values (UTF-8), roughly. */
+const pick = (item: Item, names: readonly string[]): Item =>
+  Object.fromEntries(names.filter((n) => item[n] !== undefined).map((n) => [n, item[n]])) as Item;
+
 export function sizeOf(item: Item | undefined): number {
   if (!item) return 0;
   let size = 0;

@@ -409,7 +409,10 @@ describe("data", () => {
             { AttributeName: index.partitionKey, KeyType: "HASH" },
             { AttributeName: index.sortKey, KeyType: "RANGE" },
           ],
-          Projection: { ProjectionType: "ALL" },
+          Projection: {
+            ProjectionType: "INCLUDE",
+            NonKeyAttributes: index.projected,
+          },
         })),
       );
     }
