@@ -10,12 +10,10 @@ import { settleCase } from "./settle-case.ts";
 export const handler = busEventConsumer({
   name: "follow-up",
   parse: parseByDefinition<Work>([caseResolved, caseClosed, followUpCompleted]),
-  key: (work) =>
-    work.detailType === "Case Resolved"
-      ? `resolved#${work.detail.caseId}#${work.detail.resolvedAt}`
-      : work.detailType === "Case Closed"
-        ? `closed#${work.detail.caseId}`
-        : `completed#${work.detail.followUpId}`,
+  // No idempotency record per message (3 a case, 6 WRU): each step is idempotent by itself —
+  // the follow-up's id (case and round) makes it once, a cancel is on its version, and an outcome
+  // settles only the latest resolution of a still resolved case. A repeat announces again what
+  // was decided (FollowUp Scheduled; its consumers count by id).
   handle: (work) =>
     work.detailType === "Case Resolved"
       ? scheduleCaseFollowUp(work.detail)

@@ -8,6 +8,8 @@ import "./quiet.ts";
 import { beforeAll, describe, expect, it } from "vitest";
 import { busRecorder, damaged, newWaybill, useLocalSystem } from "./local-system.ts";
 import { scheduleCaseFollowUp } from "#functions/follow-up/schedule-case-follow-up.ts";
+import { settleCase } from "#functions/follow-up/settle-case.ts";
+import { followUpCompleted } from "#events/index.ts";
 import { SAMPLE_GIVES_WAY } from "#functions/sweeper/dispatch-follow-ups.ts";
 import { getFollowUp, saveFollowUp } from "#shared/adapters/follow-up-store.ts";
 import { calendarOf } from "#shared/domain/calendar-spec.ts";
@@ -225,6 +227,12 @@ describe("the follow-up loop", () => {
     expect(second).toMatchObject({ round: 2, attempts: 0 });
     expect(second.followUpId).not.toBe(scheduled.followUpId);
     expectCallable(second);
+    // Round 1's outcome delivered again now (a redelivery): the case resolved since stays so.
+    const [firstOutcome] = eventsOf("FollowUp Completed", c.caseId);
+    expect(await settleCase(followUpCompleted.schema.parse(firstOutcome))).toMatch(
+      /earlier resolution/,
+    );
+    expect(await readCase(c.caseId)).toMatchObject({ status: "resolved" });
     await advanceTo(new Date(Date.parse(second.dueAt) + 30_000));
     const satisfied = await outcome(second.followUpId, agent, {
       reached: true,
