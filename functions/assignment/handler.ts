@@ -53,12 +53,9 @@ export const handler = busEventConsumer<Work>({
       return { caseId: data.caseId, retry: { why: "reopened", at: data.reopenedAt } };
     return { caseId: data.caseId, retry: null };
   },
-  key: (work) =>
-    "team" in work
-      ? `available#${work.agentId}#${work.at}`
-      : work.retry
-        ? `${work.retry.why}#${work.caseId}#${work.retry.at}`
-        : work.caseId,
+  // No idempotency record per message (2 a case, 4 WRU): a repeated Case Classified finds the
+  // case routed and announces again what was decided; a repeated Agent Available hands out the
+  // queue to whatever capacity is free then (each slot reserved on the agent's load condition).
   handle: async (work) =>
     "team" in work
       ? backfillTeam(work.team, work.freeSlots)

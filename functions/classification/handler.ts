@@ -22,10 +22,8 @@ export const handler = busEventConsumer({
       );
     return { detailType: event["detail-type"], caseId: result.data.caseId, detail: result.data };
   },
-  // One run per case for Case Opened; one per attached event for Case Event Attached.
-  key: ({ detailType, caseId, detail }) =>
-    detailType === caseOpened.detailType
-      ? `opened#${caseId}`
-      : `attached#${caseId}#${(detail as { trigger: { eventId: string } }).trigger.eventId}`,
+  // No idempotency record per message (2 WRU each): classifyCase is safe to repeat (its save is
+  // on the case's version and changes nothing the second time; an announcement goes out unless
+  // its timeline entry shows it went out).
   handle: ({ caseId }) => classifyCase(caseId),
 });
