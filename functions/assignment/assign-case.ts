@@ -18,7 +18,7 @@ import { publish } from "#shared/adapters/event-publisher.ts";
 import {
   type AgentRecord,
   listAgentsOfTeam,
-  listTeams,
+  recentTeams,
   releaseCapacity,
   reserveCapacity,
 } from "#shared/adapters/org-store.ts";
@@ -48,11 +48,11 @@ export async function assignCase(
     if (retryQueued && needsSevereEscalation(current)) return escalateRouted(current);
     // A repeat (a crash after the save) announces again what the save decided.
     if (!retryQueued && current.routedAt) await announce(current);
-    else if (retryQueued) await announceSevere(current, undefined, undefined, listTeams);
+    else if (retryQueued) await announceSevere(current, undefined, undefined, recentTeams);
     return { assigned: false, summary: `already routed ${caseId} (${current.status})` };
   }
 
-  const teams = await listTeams();
+  const teams = await recentTeams();
   const team = teamForCategory(current.category, teams);
   const at = clock.nowIso();
   if (!team) return queue(current, null, at, "no-team-for-category");
@@ -175,7 +175,7 @@ function needsSevereEscalation(c: Case): boolean {
  * does, so the order of Case Classified and Case Reclassified does not matter.
  */
 async function escalateRouted(current: Case): Promise<AssignResult> {
-  const teams = await listTeams();
+  const teams = await recentTeams();
   const escalated = await saveCase(
     withSevereEscalation(current, clock.nowIso()),
     current.version,

@@ -10,14 +10,14 @@ import {
 } from "#shared/adapters/case-announcements.ts";
 import { updateCase } from "#shared/adapters/case-store.ts";
 import { clock } from "#shared/adapters/clock.ts";
-import { listTeams } from "#shared/adapters/org-store.ts";
+import { recentTeams } from "#shared/adapters/org-store.ts";
 import { metrics } from "#shared/adapters/powertools.ts";
 import type { Case } from "#shared/domain/case.ts";
 import { withClassification } from "#shared/domain/case-classification.ts";
 import { teamPolicy } from "#shared/domain/team-policy.ts";
 
 export async function classifyCase(caseId: string): Promise<string> {
-  const teams = await listTeams();
+  const teams = await recentTeams();
   let before: Case | undefined;
   const { case: saved, changed } = await updateCase(caseId, (current) => {
     before = current;

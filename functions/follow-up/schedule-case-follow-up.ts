@@ -9,7 +9,7 @@ import type { caseResolved } from "#events/index.ts";
 import { getCase } from "#shared/adapters/case-store.ts";
 import { clock } from "#shared/adapters/clock.ts";
 import { startFollowUp } from "#shared/adapters/follow-ups.ts";
-import { listTeams } from "#shared/adapters/org-store.ts";
+import { recentTeams } from "#shared/adapters/org-store.ts";
 import { caseFollowUpId, scheduleFollowUp } from "#shared/domain/follow-up.ts";
 import { policyOf } from "#shared/domain/team-policy.ts";
 
@@ -23,7 +23,7 @@ export async function scheduleCaseFollowUp(resolved: Resolved): Promise<string> 
   // nothing is left to confirm for this resolution (any order of the events, same result).
   if (c.status === "closed") return `${c.caseId} closed: no follow-up`;
   if ((c.resolutions ?? 0) > round) return `${c.caseId} resolved again since: no follow-up`;
-  const teams = await listTeams();
+  const teams = await recentTeams();
   const team =
     teams.find((t) => t.teamId === resolved.team) ?? teams.find((t) => t.teamId === c.team);
   const policy = policyOf(team);

@@ -8,7 +8,7 @@ import type { followUpCompleted } from "#events/index.ts";
 import { makeMove } from "#shared/adapters/case-moves.ts";
 import { getCase } from "#shared/adapters/case-store.ts";
 import { clock } from "#shared/adapters/clock.ts";
-import { listTeams } from "#shared/adapters/org-store.ts";
+import { recentTeams } from "#shared/adapters/org-store.ts";
 import { metrics } from "#shared/adapters/powertools.ts";
 import { SYSTEM_ACTOR } from "#shared/domain/case-lifecycle.ts";
 import { caseFollowUpId } from "#shared/domain/follow-up.ts";
@@ -43,7 +43,7 @@ export async function settleCase(completed: Completed): Promise<string> {
               ? "the customer says the problem is not solved"
               : `the customer is not satisfied (score ${completed.satisfaction})`,
         } as const);
-  const outcome = await makeMove(current, action, await listTeams());
+  const outcome = await makeMove(current, action, await recentTeams());
   if (outcome.ok) {
     metrics.addMetric(
       action.type === "reopen" ? "CasesReopened" : "CasesClosedByFollowUp",

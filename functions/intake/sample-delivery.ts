@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { clock } from "#shared/adapters/clock.ts";
 import { startFollowUp } from "#shared/adapters/follow-ups.ts";
-import { listTeams } from "#shared/adapters/org-store.ts";
+import { recentTeams } from "#shared/adapters/org-store.ts";
 import {
   deliveryFollowUpId,
   sampledForFollowUp,
@@ -17,7 +17,7 @@ import type { UpstreamDetail } from "#shared/domain/open-case.ts";
 import { deliveryFollowUpTeam, policyOf } from "#shared/domain/team-policy.ts";
 
 export async function sampleDelivery(detail: UpstreamDetail, deliveredAt: string): Promise<string> {
-  const team = deliveryFollowUpTeam(await listTeams());
+  const team = deliveryFollowUpTeam(await recentTeams());
   const policy = policyOf(team);
   const { waybillNo, customer } = detail;
   if (!sampledForFollowUp(waybillNo, customer.tier, policy.followUp.deliverySampleShare, unitHash))

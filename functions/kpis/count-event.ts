@@ -13,7 +13,7 @@ import type {
 import { getCase } from "#shared/adapters/case-store.ts";
 import { clock } from "#shared/adapters/clock.ts";
 import { countFact } from "#shared/adapters/kpi-store.ts";
-import { listTeams } from "#shared/adapters/org-store.ts";
+import { recentTeams } from "#shared/adapters/org-store.ts";
 import { metrics } from "#shared/adapters/powertools.ts";
 import { type Team, teamForCategory } from "#shared/domain/assignment.ts";
 import type { Case } from "#shared/domain/case.ts";
@@ -40,7 +40,7 @@ export type CountedEvent =
   | { readonly detailType: "Parcel Delivered"; readonly detail: Detail<typeof parcelDelivered> };
 
 export async function countEvent(event: CountedEvent): Promise<string> {
-  const teams = await listTeams();
+  const teams = await recentTeams();
   const facts = await factsOf(event, teams);
   let counted = 0;
   for (const fact of facts) {

@@ -9,7 +9,7 @@ import { makeMove } from "./case-moves.ts";
 import { addTimelineEntry, type Delivery } from "./case-store.ts";
 import { clock } from "./clock.ts";
 import { config } from "./config.ts";
-import { listTeams } from "./org-store.ts";
+import { recentTeams } from "./org-store.ts";
 
 export async function applyDelivery(c: Case, delivery: Delivery): Promise<string> {
   // A delay reported after the parcel was delivered is about something else: left alone.
@@ -37,7 +37,7 @@ export async function applyDelivery(c: Case, delivery: Delivery): Promise<string
       deliveredAt: delivery.deliveredAt,
       customerMessageAttached: attached,
     },
-    await listTeams(),
+    await recentTeams(),
   );
   if (!outcome.ok && "stale" in outcome) throw new Error(`Case ${c.caseId} changed; retrying`);
   return outcome.ok ? "resolved by its delivery" : `delivery noted (${outcome.reason})`;

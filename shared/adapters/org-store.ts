@@ -156,6 +156,29 @@ export async function listTeams(options: { consistentRead?: boolean } = {}): Pro
   return teams;
 }
 
+/** How old the teams an event consumer uses may be: a change to a team reaches them within it. */
+export const TEAMS_MAX_AGE_MS = 30_000;
+let recent: { readAt: number; teams: Promise<TeamRecord[]> } | undefined;
+
+/**
+ * The teams as read at most 30 s ago (real time), for the event consumers: one Query per
+ * container and half-minute instead of one per message (issue 12; a delivered parcel needs them,
+ * and there are tens of millions a day). Never for an access decision or before a write of a
+ * team: those call listTeams(). A team written through this module is seen at once here.
+ */
+export function recentTeams(): Promise<TeamRecord[]> {
+  const now = performance.now();
+  if (!recent || now - recent.readAt > TEAMS_MAX_AGE_MS) {
+    const teams = listTeams();
+    recent = { readAt: now, teams };
+    // A failed read is not kept: the next call reads again.
+    teams.catch(() => {
+      if (recent?.teams === teams) recent = undefined;
+    });
+  }
+  return recent.teams.then((teams) => [...teams]);
+}
+
 export async function getTeam(teamId: string): Promise<TeamRecord | undefined> {
   const { Item } = await dynamoDocumentClient().send(
     new GetCommand({ TableName: config.casesTable(), Key: teamKey(teamId), ConsistentRead: true }),
@@ -193,6 +216,7 @@ export async function putTeam(
     await dynamoDocumentClient().send(
       new PutCommand({ TableName: config.casesTable(), Item: item, ...unchangedSince(previous) }),
     );
+    recent = undefined;
     return toTeam(item);
   } catch (error) {
     if (isConditionFailure(error)) return null;
@@ -203,6 +227,7 @@ export async function putTeam(
 /** Creates the team unless it exists (used to seed the default organisation). */
 export async function createTeamIfAbsent(team: Team, at: string): Promise<boolean> {
   assertValidTeam(team);
+  recent = undefined;
   return putIfAbsent(config.casesTable(), {
     ...teamKey(team.teamId),
     type: "team",

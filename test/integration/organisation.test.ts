@@ -3,7 +3,7 @@
 // that store nothing, who may put an agent on shift, who sees which agents, Agent Available;
 // and `npm run -s org -- import/export` against the running system.
 import "./quiet.ts";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { damaged, newWaybill, useLocalSystem } from "./local-system.ts";
 import {
   exportOrganisation,
@@ -12,7 +12,8 @@ import {
   parseOrganisationFile,
 } from "#infra/cli/org-import.ts";
 import type { BusEventRecord } from "#infra/local/bus.ts";
-import { getAgent } from "#shared/adapters/org-store.ts";
+import { dynamoDocumentClient } from "#shared/adapters/aws-clients.ts";
+import { getAgent, recentTeams, TEAMS_MAX_AGE_MS } from "#shared/adapters/org-store.ts";
 
 // The bus tells its fault-injection hook about every accepted event: here it only listens.
 const published: BusEventRecord[] = [];
@@ -547,5 +548,37 @@ describe("npm run -s org (import and export through the API)", () => {
         () => undefined,
       ),
     ).rejects.toMatchObject({ status: 403, item: "team international" });
+  });
+
+  it("gives the event consumers teams at most 30 s old, and a team written at once", async () => {
+    const client = dynamoDocumentClient();
+    const send = client.send.bind(client);
+    let teamReads = 0;
+    const spy = vi.spyOn(client, "send").mockImplementation(((command: {
+      input: { ExpressionAttributeValues?: Record<string, unknown> };
+    }) => {
+      if (command.input.ExpressionAttributeValues?.[":pk"] === "ORG") teamReads++;
+      return send(command as never);
+    }) as never);
+    const now = vi.spyOn(performance, "now");
+    try {
+      now.mockReturnValue(1_000_000_000);
+      const first = await recentTeams();
+      await recentTeams();
+      expect(teamReads).toBe(1); // the second call within 30 s reads nothing
+      now.mockReturnValue(1_000_000_000 + TEAMS_MAX_AGE_MS + 1);
+      await recentTeams();
+      expect(teamReads).toBe(2); // older than 30 s: read again
+
+      // A team written through the store is seen at once, whatever the age.
+      const created = await put("/v1/teams/recent-check", { ...returnsTeam, supervisors: [] });
+      expect(created.status).toBe(201);
+      const after = await recentTeams();
+      expect(after.map((t) => t.teamId)).toContain("recent-check");
+      expect(first.map((t) => t.teamId)).not.toContain("recent-check");
+    } finally {
+      spy.mockRestore();
+      now.mockRestore();
+    }
   });
 });
