@@ -13,9 +13,9 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { measureClassifier } from "./classifier.ts";
 import { measureColdStarts } from "./cold-start.ts";
-import { costModel } from "./cost.ts";
+import { costModel, PARCELS_PER_CASE } from "./cost.ts";
 import type { GrowthResult } from "./growth.ts";
-import type { LifecycleResult, PipelineResult } from "./pipeline.ts";
+import type { DeliveryResult, LifecycleResult, PipelineResult } from "./pipeline.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const quick = process.argv.includes("--quick");
@@ -55,11 +55,12 @@ const seconds = () => Math.round((performance.now() - started) / 100) / 10;
 const log = (line: string) => console.log(line);
 
 log(`courier-care bench (${quick ? "quick" : "full"}), ${new Date().toISOString()}`);
-const { pipeline, lifecycle } = await runPart<{
+const { pipeline, lifecycle, deliveries } = await runPart<{
   pipeline: PipelineResult;
   lifecycle: LifecycleResult;
+  deliveries: DeliveryResult;
 }>("pipeline");
-const cost = costModel(lifecycle);
+const cost = costModel(lifecycle, deliveries);
 log(`\npipeline (${seconds()} s)`);
 log(
   `  ${pipeline.cases} cases in ${pipeline.pipelineSeconds} s: ${pipeline.pipelineCasesPerSec} cases/s`,
@@ -78,6 +79,16 @@ log(
 );
 log(
   `  low (10,000 a day):   ${cost.low.usdPerMillionCases} USD ${JSON.stringify(cost.low.byService)}`,
+);
+log(
+  `\ndelivered parcels without a case (${deliveries.parcels}): per parcel ${describe(deliveries.perParcel)}`,
+);
+log(`  write units by item type: ${JSON.stringify(deliveries.perParcel.writeUnitsByType)}`);
+log(
+  `  per million parcels: ${cost.deliveries.usdPerMillionCases} USD ${JSON.stringify(cost.deliveries.byService)}`,
+);
+log(
+  `  a million cases with their ${PARCELS_PER_CASE} parcels each: ${cost.usdPerMillionCasesWithDeliveries} USD at peak`,
 );
 
 const growth = await runPart<GrowthResult>("growth");
@@ -113,6 +124,8 @@ const figures = {
   lifecycleReadUnitsPerCase: lifecycle.lifecycle.readUnits,
   usdPerMillionCases: cost.peak.usdPerMillionCases,
   usdPerMillionCasesLowTraffic: cost.low.usdPerMillionCases,
+  usdPerMillionParcels: cost.deliveries.usdPerMillionCases,
+  usdPerMillionCasesWithDeliveries: cost.usdPerMillionCasesWithDeliveries,
   queueP99MsSmall: growth.queueP99MsSmall,
   queueP99MsLarge: growth.queueP99MsLarge,
   p99GrowthRatio: growth.p99GrowthRatio,

@@ -2,7 +2,7 @@
 // (pipeline.ts measureLifecycle), at peak (full batches) and at low traffic (one message per
 // invocation, and the pollers' and the sweeper's fixed cost spread over few cases).
 import { functions, queues } from "#infra/topology.ts";
-import type { LifecycleResult } from "./pipeline.ts";
+import type { DeliveryResult, LifecycleResult } from "./pipeline.ts";
 
 /**
  * us-east-1 list prices, on-demand, recorded 2026-12-01 from the AWS pricing pages (Lambda,
@@ -35,25 +35,51 @@ export interface CostBreakdown {
   readonly byService: Record<string, number>;
 }
 
+/** Parcels delivered for every case: the issue's 60 million a day against 600,000 cases. */
+export const PARCELS_PER_CASE = 100;
+
 export interface CostModel {
   /** 600,000 cases a day, messages in full batches. */
   readonly peak: CostBreakdown;
+  /** A million delivered parcels without a case (60 million a day, full batches). */
+  readonly deliveries: CostBreakdown;
+  /** A million cases with their PARCELS_PER_CASE deliveries, at peak. */
+  readonly usdPerMillionCasesWithDeliveries: number;
   /** 10,000 cases a day: one message per invocation, fixed costs spread over fewer cases. */
   readonly low: CostBreakdown;
   readonly prices: typeof PRICES;
   readonly durations: typeof DURATION_MS;
 }
 
-export function costModel(lifecycle: LifecycleResult): CostModel {
+export function costModel(lifecycle: LifecycleResult, deliveries: DeliveryResult): CostModel {
+  const peak = costAt(lifecycle, 600_000, true);
+  const perParcel = costAt(
+    {
+      lifecycle: deliveries.perParcel,
+      busEvents: deliveries.busEvents,
+      queueMessages: deliveries.queueMessages,
+      apiRequests: 0,
+    },
+    600_000 * PARCELS_PER_CASE,
+    true,
+  );
   return {
-    peak: costAt(lifecycle, 600_000, true),
+    peak,
+    deliveries: perParcel,
+    usdPerMillionCasesWithDeliveries:
+      Math.round(
+        (peak.usdPerMillionCases + PARCELS_PER_CASE * perParcel.usdPerMillionCases) * 100,
+      ) / 100,
     low: costAt(lifecycle, 10_000, false),
     prices: PRICES,
     durations: DURATION_MS,
   };
 }
 
-function costAt(l: LifecycleResult, casesPerDay: number, fullBatches: boolean): CostBreakdown {
+type Counted = Pick<LifecycleResult, "lifecycle" | "busEvents" | "queueMessages" | "apiRequests">;
+
+/** The cost of a million of what `l` counted one of (a case, or a parcel), `perDay` a day. */
+function costAt(l: Counted, casesPerDay: number, fullBatches: boolean): CostBreakdown {
   const million = 1_000_000;
   const casesPerMonth = casesPerDay * 30;
   const fixedShare = million / casesPerMonth; // fixed monthly costs carried by a million cases
