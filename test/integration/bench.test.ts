@@ -13,6 +13,8 @@ const NUMBERS = [
   "writesPerCase",
   "readsPerCase",
   "usdPerMillionCases",
+  "usdPerMillionParcels",
+  "usdPerMillionCasesWithDeliveries",
   "queueP99MsSmall",
   "queueP99MsLarge",
   "p99GrowthRatio",
