@@ -1,6 +1,7 @@
 // The cost model: AWS list prices applied to what one case's full lifecycle was counted to use
 // (pipeline.ts measureLifecycle), at peak (full batches) and at low traffic (one message per
-// invocation, and the pollers' and the sweeper's fixed cost spread over few cases).
+// invocation, and the pollers' and the sweeper's fixed cost spread over few cases); and what a
+// delivered parcel without a case costs (measureDeliveries), 100 of them for every case.
 import { functions, queues } from "#infra/topology.ts";
 import type { DeliveryResult, LifecycleResult } from "./pipeline.ts";
 
@@ -78,7 +79,7 @@ export function costModel(lifecycle: LifecycleResult, deliveries: DeliveryResult
 
 type Counted = Pick<LifecycleResult, "lifecycle" | "busEvents" | "queueMessages" | "apiRequests">;
 
-/** The cost of a million of what `l` counted one of (a case, or a parcel), `perDay` a day. */
+/** The cost of a million of what `l` counted one of (a case, or a parcel), `casesPerDay` of them a day. */
 function costAt(l: Counted, casesPerDay: number, fullBatches: boolean): CostBreakdown {
   const million = 1_000_000;
   const casesPerMonth = casesPerDay * 30;
