@@ -87,13 +87,19 @@ function events(count: number, tag: string, at: Date) {
   });
 }
 
+/** An upstream event to publish: its detail type and detail. */
+export interface UpstreamEvent {
+  readonly detailType: string;
+  readonly detail: Record<string, unknown>;
+}
+
 export interface System {
   readonly runtime: LocalRuntime;
   readonly meter: DynamoMeter;
   readonly storeEndpoint: string;
   readonly dataDir: string;
   readonly bus: Record<string, number>;
-  publish(list: ReturnType<typeof events>, concurrency: number): Promise<void>;
+  publish(list: readonly UpstreamEvent[], concurrency: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -284,9 +290,7 @@ export async function measureLifecycle(
   };
   {
     const admin = await issueToken(system.dataDir, { sub: "admin-1", groups: ["admins"] });
-    system.meter.reset();
-    for (const key of Object.keys(system.bus)) delete system.bus[key];
-    const queuesBefore = queueAccepted(system.runtime);
+    const counted = startCounting(system);
     await system.publish(events(count, "BL", new Date()), 2);
     await system.runtime.idle(600_000);
     const toAssigned = perCase(system.meter.counts(), count);
@@ -331,20 +335,38 @@ export async function measureLifecycle(
       if (done.status !== 200) throw new Error(`outcome ${id}: ${done.status}`);
     }
     await system.runtime.idle(600_000);
-    const after = queueAccepted(system.runtime);
+    const { dynamo, busEvents, queueMessages } = counted(count);
     return {
       cases: count,
       toAssigned,
-      lifecycle: perCase(system.meter.counts(), count),
-      busEvents: Object.fromEntries(
-        Object.entries(system.bus).map(([type, n]) => [type, round(n / count, 2)]),
-      ),
-      queueMessages: Object.fromEntries(
-        Object.entries(after).map(([q, n]) => [q, round((n - (queuesBefore[q] ?? 0)) / count, 2)]),
-      ),
+      lifecycle: dynamo,
+      busEvents,
+      queueMessages,
       apiRequests: round(apiRequests / count, 2),
     };
   }
+}
+
+/**
+ * Counts from now on: DynamoDB (the meter), bus events by type and messages into each queue.
+ * The function it returns gives them per unit, for `units` cases or parcels.
+ */
+function startCounting(system: System) {
+  system.meter.reset();
+  for (const key of Object.keys(system.bus)) delete system.bus[key];
+  const before = queueAccepted(system.runtime);
+  return (units: number) => ({
+    dynamo: perCase(system.meter.counts(), units),
+    busEvents: Object.fromEntries(
+      Object.entries(system.bus).map(([type, n]) => [type, round(n / units, 2)]),
+    ),
+    queueMessages: Object.fromEntries(
+      Object.entries(queueAccepted(system.runtime)).map(([q, n]) => [
+        q,
+        round((n - (before[q] ?? 0)) / units, 2),
+      ]),
+    ),
+  });
 }
 
 function queueAccepted(runtime: LocalRuntime): Record<string, number> {
@@ -380,9 +402,7 @@ export async function measureDeliveries(
 ): Promise<DeliveryResult> {
   const parcels = quick ? 100 : 400;
   system.meter.measure(true);
-  system.meter.reset();
-  for (const key of Object.keys(system.bus)) delete system.bus[key];
-  const queuesBefore = queueAccepted(system.runtime);
+  const counted = startCounting(system);
   const at = new Date().toISOString();
   const list = Array.from({ length: parcels }, (_, i) => ({
     detailType: "Parcel Delivered",
@@ -397,19 +417,10 @@ export async function measureDeliveries(
       region: ["east", "north", "south", "west"][i % 4],
     },
   }));
-  await system.publish(list as unknown as ReturnType<typeof events>, 4);
+  await system.publish(list, 4);
   await system.runtime.idle(600_000);
-  const after = queueAccepted(system.runtime);
-  return {
-    parcels,
-    perParcel: perCase(system.meter.counts(), parcels),
-    busEvents: Object.fromEntries(
-      Object.entries(system.bus).map(([type, n]) => [type, round(n / parcels, 2)]),
-    ),
-    queueMessages: Object.fromEntries(
-      Object.entries(after).map(([q, n]) => [q, round((n - (queuesBefore[q] ?? 0)) / parcels, 2)]),
-    ),
-  };
+  const { dynamo, busEvents, queueMessages } = counted(parcels);
+  return { parcels, perParcel: dynamo, busEvents, queueMessages };
 }
 
 /** All three, on one system: the lifecycle first, on an empty store (its day on the clock must not wake other cases). */
