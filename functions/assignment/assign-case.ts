@@ -37,9 +37,30 @@ export interface AssignResult {
   readonly summary: string;
 }
 
+/** Routings tried in a row when the case is saved by someone else meanwhile. */
+const ROUTING_ATTEMPTS = 3;
+
+/**
+ * Routes the case. When it was saved by someone else meanwhile (an event attached to it, a
+ * reclassification), the slot taken for it is given back and the routing runs again at once on
+ * the case as it is then, instead of after the message's visibility timeout (2 minutes).
+ */
 export async function assignCase(
   caseId: string,
-  { retryQueued = false }: { retryQueued?: boolean } = {},
+  options: { retryQueued?: boolean } = {},
+): Promise<AssignResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await routeOnce(caseId, options);
+    } catch (error) {
+      if (!(error instanceof VersionConflictError) || attempt >= ROUTING_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function routeOnce(
+  caseId: string,
+  { retryQueued = false }: { retryQueued?: boolean },
 ): Promise<AssignResult> {
   const current = await getCase(caseId);
   if (!current) throw new Error(`Case ${caseId} not found; retrying`);
@@ -94,8 +115,8 @@ export async function assignCase(
         current,
       );
     } catch (error) {
-      // Another run (Case Classified and Case Reclassified at once) saved first: give back the
-      // slot unless that run chose the same agent, then retry (the retry finds it routed).
+      // Another run (Case Classified and Case Reclassified at once) or an attached event saved
+      // first: give back the slot unless that run chose the same agent, then route again.
       if (
         error instanceof VersionConflictError &&
         (await getCase(caseId))?.assignee !== candidate.agentId
