@@ -9,6 +9,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { createHash } from "node:crypto";
 import {
   type Case,
   type CaseStatus,
@@ -20,6 +21,7 @@ import { firstCheckAt } from "#shared/domain/case-pipeline.ts";
 import { erasedEntryData } from "#shared/domain/erasure.ts";
 import { dynamoDocumentClient } from "./aws-clients.ts";
 import { itemsOf, queryIndex } from "./index-query.ts";
+import { FILTERED_QUERY_LIMIT, queryMerged } from "./merged-query.ts";
 import { isConditionFailure, putIfAbsent } from "./conditional-writes.ts";
 import { config } from "./config.ts";
 import { type Cursor, decodeCursor, encodeCursor, InvalidCursorError } from "./cursor.ts";
@@ -55,7 +57,7 @@ export function caseItem(c: Case): Record<string, unknown> {
       : c.status === "new"
         ? { gsi3pk: STALLED_PARTITION, gsi3sk: `${checkAt(c)}#${c.caseId}` }
         : {}),
-    gsi4pk: `CASES#${c.createdAt.slice(0, 7)}`,
+    gsi4pk: allCasesPartition(c.createdAt.slice(0, 7), allCasesShard(c.caseId)),
     gsi4sk: order,
   };
 }
@@ -70,6 +72,23 @@ function teamSortKey(c: Case, order: string): string {
 }
 
 const PRIORITY_RANK: Record<Priority, number> = { urgent: 1, high: 2, routine: 3 };
+
+/**
+ * The all-cases index (gsi4) has a partition per month and shard: a case's shard is a hash of
+ * its id, so the writes of a month spread over 8 partitions (at ten times the peak, about 6
+ * million cases a day and a few index writes each, one partition would take them all).
+ */
+export const ALL_CASES_SHARDS = 8;
+const allCasesShard = (caseId: string) =>
+  createHash("sha256").update(caseId).digest().readUInt8(0) % ALL_CASES_SHARDS;
+/** `CASES#<yyyy-mm>#<shard>`; without a shard, the month's partition before cases were sharded. */
+const allCasesPartition = (month: string, shard?: number) =>
+  shard === undefined ? `CASES#${month}` : `CASES#${month}#${shard}`;
+/** A month's partitions, the unsharded one of cases saved before the shards included. */
+const allCasesPartitions = (month: string) => [
+  ...Array.from({ length: ALL_CASES_SHARDS }, (_, shard) => allCasesPartition(month, shard)),
+  allCasesPartition(month),
+];
 
 /** gsi3 also holds the cases still `new`, by when the sweeper should look at them (sparse). */
 const STALLED_PARTITION = "PIPELINE#new";
@@ -560,7 +579,7 @@ export interface CasePage {
   readonly nextCursor: string | null;
 }
 
-/** How many months back the unfiltered listing walks (it reads one monthly partition at a time). */
+/** How many months back the all-cases listing walks (a month at a time, its shards merged). */
 const MONTHS_LISTED = 24;
 
 /**
@@ -570,8 +589,6 @@ const MONTHS_LISTED = 24;
  * function times out.
  */
 export const MAX_ITEMS_READ = 2_000;
-/** After its first call, a filtered listing asks for this many items a call (counted before the filter). */
-const FILTERED_QUERY_LIMIT = 250;
 
 export async function listCases(
   query: CaseQuery,
@@ -589,52 +606,99 @@ export async function listCases(
   const plan = planQuery(query);
   // The same binding with another plan (the caller's teams changed): refused like any other.
   if (start && start.index !== plan.index) throw new InvalidCursorError();
+  if (plan.index === "gsi4") return listAllCases(query, plan, start, now, maxItemsRead);
   const items: Case[] = [];
-  const buckets = plan.index === "gsi4" ? monthBuckets(now, start?.bucket) : [undefined];
-  // A cursor left at the start of a month (the read budget ran out between two) has no key.
-  let startKey = start && Object.keys(start.key).length > 0 ? start.key : undefined;
+  let startKey = start?.key;
   const entries: Record<string, unknown>[] = [];
   let read = 0;
   let calls = 0;
-
-  for (const [b, bucket] of buckets.entries()) {
-    for (;;) {
-      const needed = query.limit - items.length + 1;
-      // A filter that left the first call short reads on in larger calls (fewer round trips).
-      const wanted = plan.filtered && calls > 0 ? Math.max(needed, FILTERED_QUERY_LIMIT) : needed;
-      calls++;
-      const input = plan.input(
-        bucket,
-        startKey,
-        Math.min(wanted, Math.max(maxItemsRead - read, 1)),
-      );
-      const page = await queryIndex(input);
-      for (const item of page.items) items.push(toCase(item));
-      entries.push(...page.entries);
-      read += page.scanned;
-      startKey = page.lastKey as Record<string, string> | undefined;
-      if (items.length > query.limit) {
-        // The next page starts after the last entry as the index had it (its item may have
-        // moved in the index since).
-        const last = entries[query.limit - 1] as Record<string, unknown>;
-        return {
-          items: items.slice(0, query.limit),
-          nextCursor: encodeCursor(cursorAt(plan.index, last, bucket), query.cursorBinding),
-        };
-      }
-      if (!startKey) break;
-      if (read >= maxItemsRead)
-        return { items, nextCursor: resumeAt(plan.index, startKey, bucket) };
+  for (;;) {
+    const needed = query.limit - items.length + 1;
+    // A filter that left the first call short reads on in larger calls (fewer round trips).
+    const wanted = plan.filtered && calls > 0 ? Math.max(needed, FILTERED_QUERY_LIMIT) : needed;
+    calls++;
+    const page = await queryIndex(
+      plan.input(startKey, Math.min(wanted, Math.max(maxItemsRead - read, 1))),
+    );
+    for (const item of page.items) items.push(toCase(item));
+    entries.push(...page.entries);
+    read += page.scanned;
+    startKey = page.lastKey as Record<string, string> | undefined;
+    if (items.length > query.limit) {
+      // The next page starts after the last entry as the index had it (its item may have
+      // moved in the index since).
+      const last = entries[query.limit - 1] as Record<string, unknown>;
+      return {
+        items: items.slice(0, query.limit),
+        nextCursor: encodeCursor(cursorAt(plan.index, last), query.cursorBinding),
+      };
     }
-    // The month is read; the budget spent: the next month starts the next page.
-    const next = buckets[b + 1];
-    if (read >= maxItemsRead && next) return { items, nextCursor: resumeAt(plan.index, {}, next) };
+    if (!startKey) return { items, nextCursor: null };
+    if (read >= maxItemsRead)
+      return {
+        items,
+        nextCursor: encodeCursor({ index: plan.index, key: startKey }, query.cursorBinding),
+      };
+  }
+}
+
+/**
+ * All cases (gsi4), newest first: month by month, each month's shards merged (merged-query.ts).
+ * A cursor holds the month and the sort key to go on below (`before`; none at a month's start).
+ */
+async function listAllCases(
+  query: CaseQuery,
+  plan: QueryPlan,
+  start: Cursor | undefined,
+  now: Date,
+  maxItemsRead: number,
+): Promise<CasePage> {
+  const items: Case[] = [];
+  /** Where each item is in the index: the month and its sort key. */
+  const positions: { month: string; below: string }[] = [];
+  let read = 0;
+  const months = monthBuckets(now, start?.bucket);
+  // A cursor issued before the shards held the entry's own keys: it resumes below its sort key.
+  let before = start ? (start.key.before ?? start.key.gsi4sk) : undefined;
+  const at = (month: string, below?: string) =>
+    encodeCursor(
+      { index: "gsi4", key: below ? { before: below } : {}, bucket: month },
+      query.cursorBinding,
+    );
+  for (const [m, month] of months.entries()) {
+    for (;;) {
+      const wanted = query.limit - items.length + 1;
+      const page = await queryMerged({
+        partitions: allCasesPartitions(month),
+        sortKey: "gsi4sk",
+        ...(before ? { before } : {}),
+        wanted,
+        budget: Math.max(maxItemsRead - read, 1),
+        filtered: plan.filtered,
+        input: plan.allCasesInput,
+      });
+      read += page.read;
+      // The items of the entries, in order; one deleted since the index answered is left out.
+      const found = await itemsOf(page.entries);
+      const kept = new Set(found.map((item) => item.pk as string));
+      for (const entry of page.entries)
+        if (kept.has(entry.pk as string)) positions.push({ month, below: entry.gsi4sk as string });
+      items.push(...found.map(toCase));
+      if (items.length > query.limit) {
+        const last = positions[query.limit - 1] as { month: string; below: string };
+        return { items: items.slice(0, query.limit), nextCursor: at(last.month, last.below) };
+      }
+      if (page.resumeBefore) return { items, nextCursor: at(month, page.resumeBefore) };
+      if (page.entries.length < wanted) break; // the month is read
+      // Items gone since their entries were read: read on in the month.
+      before = page.entries.at(-1)?.gsi4sk as string;
+    }
+    before = undefined;
+    // The budget is spent: the next month starts the next page.
+    const next = months[m + 1];
+    if (read >= maxItemsRead && next) return { items, nextCursor: at(next) };
   }
   return { items, nextCursor: null };
-
-  function resumeAt(index: IndexName, key: Record<string, string>, bucket: string | undefined) {
-    return encodeCursor({ index, key, ...(bucket ? { bucket } : {}) }, query.cursorBinding);
-  }
 }
 
 type IndexName = "gsi1" | "gsi2" | "gsi3" | "gsi4";
@@ -643,10 +707,14 @@ interface QueryPlan {
   readonly index: IndexName;
   /** Filters run after the read (the query reads more than it returns). */
   readonly filtered: boolean;
-  input(
-    bucket: string | undefined,
-    startKey: Record<string, string> | undefined,
+  /** The query of the index's one partition (gsi1, gsi2, gsi3). */
+  input(startKey: Record<string, string> | undefined, limit: number): QueryCommandInput;
+  /** The query of one partition of the all-cases index (gsi4), below a sort key. */
+  allCasesInput(
+    partition: string,
+    before: string | undefined,
     limit: number,
+    startKey: Record<string, unknown> | undefined,
   ): QueryCommandInput;
 }
 
@@ -658,51 +726,76 @@ function planQuery(query: CaseQuery): QueryPlan {
   if (query.category) filters.equals("category", query.category);
 
   let index: IndexName;
-  let partition: (bucket?: string) => string;
+  let partition = "";
   let sortPrefix: string | undefined;
   if (query.waybillNo) {
     index = "gsi1";
-    partition = () => `WAYBILL#${query.waybillNo}`;
+    partition = `WAYBILL#${query.waybillNo}`;
     if (query.status) filters.equals("status", query.status);
     if (query.team) filters.equals("team", query.team);
     if (query.assignee) filters.equals("assignee", query.assignee);
   } else if (query.assignee) {
     index = "gsi3";
-    partition = () => `ASSIGNEE#${query.assignee}`;
+    partition = `ASSIGNEE#${query.assignee}`;
     sortPrefix = query.status ? `${query.status}#` : undefined;
     if (query.team) filters.equals("team", query.team);
   } else if (team) {
     index = "gsi2";
-    partition = () => `TEAM#${team}`;
+    partition = `TEAM#${team}`;
     sortPrefix = query.status ? `${query.status}#` : undefined;
   } else {
     index = "gsi4";
-    partition = (bucket) => `CASES#${bucket}`;
     if (query.status) filters.equals("status", query.status);
   }
 
   if (query.allowedTeams && index !== "gsi2") filters.oneOf("team", query.allowedTeams);
+  const filter = filters.expression
+    ? {
+        FilterExpression: filters.expression,
+        ExpressionAttributeNames: filters.names,
+        ExpressionAttributeValues: filters.values,
+      }
+    : { ExpressionAttributeNames: {}, ExpressionAttributeValues: {} };
 
   return {
     index,
     filtered: filters.expression !== undefined,
-    input: (bucket, startKey, limit) => ({
+    input: (startKey, limit) => ({
       TableName: config.casesTable(),
       IndexName: index,
       KeyConditionExpression: sortPrefix ? "#pk = :pk AND begins_with(#sk, :prefix)" : "#pk = :pk",
+      ...filter,
       ExpressionAttributeNames: {
         "#pk": `${index}pk`,
         ...(sortPrefix ? { "#sk": `${index}sk` } : {}),
-        ...filters.names,
+        ...filter.ExpressionAttributeNames,
       },
       ExpressionAttributeValues: {
-        ":pk": partition(bucket),
+        ":pk": partition,
         ...(sortPrefix ? { ":prefix": sortPrefix } : {}),
-        ...filters.values,
+        ...filter.ExpressionAttributeValues,
       },
-      ...(filters.expression ? { FilterExpression: filters.expression } : {}),
       // A team's queue lists in the order it is handed out; everything else newest first.
       ScanIndexForward: index === "gsi2" && query.status === "queued",
+      Limit: limit,
+      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+    }),
+    allCasesInput: (shard, before, limit, startKey) => ({
+      TableName: config.casesTable(),
+      IndexName: "gsi4",
+      KeyConditionExpression: before ? "#pk = :pk AND #sk < :before" : "#pk = :pk",
+      ...filter,
+      ExpressionAttributeNames: {
+        "#pk": "gsi4pk",
+        ...(before ? { "#sk": "gsi4sk" } : {}),
+        ...filter.ExpressionAttributeNames,
+      },
+      ExpressionAttributeValues: {
+        ":pk": shard,
+        ...(before ? { ":before": before } : {}),
+        ...filter.ExpressionAttributeValues,
+      },
+      ScanIndexForward: false,
       Limit: limit,
       ...(startKey ? { ExclusiveStartKey: startKey } : {}),
     }),
@@ -744,15 +837,11 @@ function monthBuckets(now: Date, from?: string): string[] {
   return from ? months.filter((month) => month <= from) : months;
 }
 
-function cursorAt(
-  index: IndexName,
-  entry: Record<string, unknown>,
-  bucket: string | undefined,
-): Cursor {
+function cursorAt(index: IndexName, entry: Record<string, unknown>): Cursor {
   const key: Record<string, string> = { pk: entry.pk as string, sk: entry.sk as string };
   key[`${index}pk`] = entry[`${index}pk`] as string;
   key[`${index}sk`] = entry[`${index}sk`] as string;
-  return { index, key, ...(bucket ? { bucket } : {}) };
+  return { index, key };
 }
 
 // ---- a team's queue, for handing out work as capacity frees -------------------------------
