@@ -13,6 +13,7 @@ import {
   listCases,
 } from "#shared/adapters/case-store.ts";
 import { config } from "#shared/adapters/config.ts";
+import { type Cursor, encodeCursor } from "#shared/adapters/cursor.ts";
 import { type Case, type CaseStatus, type Category, newCase } from "#shared/domain/case.ts";
 import { useLocalSystem } from "./local-system.ts";
 
@@ -126,5 +127,24 @@ describe("the all-cases listing over the shards", () => {
     const resolved = await walk({ status: "resolved" }, 9, 30);
     expect(resolved.ids).toEqual(newestFirst(seeded.filter((c) => c.status === "resolved")));
     expect(resolved.pages).toBeGreaterThan(Math.ceil(resolved.ids.length / 9));
+  });
+
+  it("goes on from a cursor issued before the shards (the entry's own keys)", async () => {
+    const all = newestFirst(seeded);
+    const tenth = seeded.find((c) => c.caseId === all[9]) as Case;
+    const item = caseItem(tenth);
+    const cursor = encodeCursor(
+      {
+        index: "gsi4",
+        key: { pk: item.pk, sk: item.sk, gsi4pk: `CASES#${THIS_MONTH}`, gsi4sk: item.gsi4sk },
+        bucket: THIS_MONTH,
+      } as Cursor,
+      "all-cases-test",
+    );
+    const page = await listCases(
+      { allowedTeams: null, limit: 5, cursorBinding: "all-cases-test", cursor },
+      NOW,
+    );
+    expect(page.items.map((c) => c.caseId)).toEqual(all.slice(10, 15));
   });
 });
