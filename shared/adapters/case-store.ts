@@ -608,7 +608,7 @@ export async function listCases(
   if (start && start.index !== plan.index) throw new InvalidCursorError();
   if (plan.index === "gsi4") return listAllCases(query, plan, start, now, maxItemsRead);
   const items: Case[] = [];
-  let startKey = start?.key;
+  let startKey = start && Object.keys(start.key).length > 0 ? start.key : undefined;
   const entries: Record<string, unknown>[] = [];
   let read = 0;
   let calls = 0;

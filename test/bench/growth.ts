@@ -3,12 +3,16 @@
 // What it measures: the latency (p50, p99, ms) of `GET /v1/cases` with each documented filter
 // (functions/api/api-reference.md `GET /v1/cases`: status, team, assignee, priority, category,
 // waybillNo, and the combinations the store plans for, infra/data-model.md "Access patterns")
-// and of `GET /v1/cases/{caseId}`, through the local runtime's HTTP API (in this process, on the
-// embedded store, dynalite), at a fixed concurrency (4 clients), for two sizes of the store:
-// 1,000 cases, then 100,000 (full) or 5,000 (quick) in the same store. `ratio` is p99 large /
-// p99 small: 1 for a read that does not grow with the data. It also counts, per request, the
+// and of `GET /v1/cases/{caseId}`, through the local runtime's HTTP API (in this process) on the
+// embedded store (dynalite) in a process of its own (store-process.ts; in AWS the store is
+// another service), at a fixed concurrency (4 clients), for two sizes of the store: 1,000
+// cases, then 100,000 (full) or 5,000 (quick) in the same store. `ratio` is p99 large / p99
+// small: 1 for a read that does not grow with the data. It also counts, per request, the
 // Queries the API made and the items they read (ScannedCount) against those they returned
 // (Count): a filter without an index of its own reads until it has a page, or the partition ends.
+// Each listing asks for as many cases as it found at 1,000 (at most the page of 25), so both
+// sizes answer the same amount: a filter that matches more at 100,000 would otherwise be timed on
+// a fuller page there, not on what the data's growth costs.
 //
 // Seeding does not go through the pipeline (far too slow for 100,000 cases): case items are
 // written straight into the `cases` table with BatchWriteItem, shaped as the store keeps them.
@@ -20,21 +24,21 @@
 // (they live in partitions of their own that no listing reads; without timers the SLA watch has
 // nothing to do while we measure), and no case is left `new` (the sweeper would re-drive it).
 //
-// Every filter gets the same number of requests (quick 40, full 200) unless its time budget
-// (quick 0.2 s, full 5 s) runs out first: then fewer, at least one per client (a filter that
-// reads the whole store can take seconds a request); the table says how many were timed. p50
-// and p99 are nearest-rank (with 40 requests or fewer, p99 is the slowest). An answer other
-// than 200 is counted by status, not timed; when a filter's requests all ran into the api-read
-// function's 10 s timeout (500), `ratioAtLeast` gives the lower bound that implies.
+// Every filter gets the same number of requests (quick 40, full 1,000: p99 is then the tenth
+// slowest, not one outlier) unless its time budget (quick 0.2 s, full 4 s) runs out first: then
+// fewer, at least one per client (a filter that reads the whole store can take seconds a
+// request); the table says how many were timed. p50 and p99 are nearest-rank (with 40 requests
+// or fewer, p99 is the slowest). An answer other than 200 is counted by status, not timed; when
+// a filter's requests all ran into the api-read function's 10 s timeout (500), `ratioAtLeast`
+// gives the lower bound that implies.
 //
-// Everything runs on one thread: the clients, the HTTP API, the functions and the store. A
-// request that keeps the store busy slows the three others (4 clients: up to 4× its own time),
-// and garbage collection of a heap holding 100,000 items pauses them all, so each filter starts
-// after a full collection (full mode; `gc max` in the table is the longest pause while it ran).
-// A request that timed out goes on reading in the background (locally nothing freezes it as
-// Lambda would): the next filter waits until the store is quiet. Before the small size is
-// measured every request is sent once (warm-up). The functions' logs are at ERROR (quiet.ts);
-// the timeouts' errors go to stderr.
+// The clients, the HTTP API and the functions share this process's thread; the store has its
+// own. A request that keeps the API busy slows the three others (4 clients: up to 4× its own
+// time). Before each filter both processes collect their garbage (full mode); `gc max` in the
+// table is the longest pause of each while the filter ran. A request that timed out goes on
+// reading in the background (locally nothing freezes it as Lambda would): the next filter waits
+// until the store is quiet. Before the small size is measured every request is sent once
+// (warm-up). The functions' logs are at ERROR (quiet.ts); the timeouts' errors go to stderr.
 //
 // Large size: in full mode 100,000 is seeded a chunk at a time and growth stops early if the
 // next chunk would pass 190 s since the start (`sizes.largeNote` then says so); on this
@@ -42,6 +46,7 @@
 //
 //   node --import tsx test/bench/growth.ts [--quick] [--json]
 import "../integration/quiet.ts";
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -92,6 +97,8 @@ export interface Latency {
   };
   /** The longest garbage-collection pause while the filter was measured (an outlier's cause). */
   readonly gcMaxPauseMs: number;
+  /** The same in the store's process. */
+  readonly storeGcMaxPauseMs: number | null;
   /** How long the API took to stop reading before this filter (see `settle`). */
   readonly settledSeconds: number;
 }
@@ -180,6 +187,8 @@ interface Settings extends MeasureSettings {
 }
 
 /** The warm-up: one request per probe, one client. */
+/** The API's page size when a listing gives no `limit`. */
+const DEFAULT_PAGE = 25;
 const WARM_UP = { requestsPerFilter: 1, budgetSeconds: 0, concurrency: 1 };
 
 // Quick: 5,000 cases at the large size, so that the whole quick bench stays within a minute.
@@ -192,8 +201,8 @@ const QUICK: Settings = {
 };
 const FULL: Settings = {
   large: 100_000,
-  requestsPerFilter: 200,
-  budgetSeconds: 5,
+  requestsPerFilter: 1_000,
+  budgetSeconds: 4,
   collectGarbage: true,
   seedDeadlineSeconds: 190,
   chunk: 5_000,
@@ -440,6 +449,59 @@ async function seedCases(
   await Promise.all(Array.from({ length: inFlight }, writer));
 }
 
+/** The embedded store in a child process (store-process.ts). */
+interface StoreProcess {
+  readonly endpoint: string;
+  /** A full garbage collection in the store's process (and its pause watch reset). */
+  collect(): Promise<void>;
+  /** The longest garbage-collection pause in the store's process since `collect`, ms. */
+  maxPauseMs(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** The store of the run, for `measure`. */
+let storeProcess: StoreProcess | undefined;
+
+async function startStoreProcess(): Promise<StoreProcess> {
+  const child = spawn(
+    process.execPath,
+    ["--expose-gc", "--import", "tsx", "test/bench/store-process.ts"],
+    { stdio: ["ignore", "pipe", "inherit", "ipc"] },
+  );
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+      if (out.includes("\n")) resolve(out.split("\n")[0] as string);
+    });
+    child.once("exit", (code) => reject(new Error(`The store process exited (${code})`)));
+  });
+  const ask = <T>(message: string, answer: (reply: any) => T | undefined) =>
+    new Promise<T>((resolve) => {
+      const listen = (reply: unknown) => {
+        const value = answer(reply);
+        if (value === undefined) return;
+        child.off("message", listen);
+        resolve(value);
+      };
+      child.on("message", listen);
+      child.send(message);
+    });
+  return {
+    endpoint,
+    collect: () => ask("gc", (reply) => (reply?.gc ? true : undefined)).then(() => undefined),
+    maxPauseMs: () =>
+      ask("pauses", (reply) =>
+        typeof reply?.maxPauseMs === "number" ? reply.maxPauseMs : undefined,
+      ),
+    stop: async () => {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
 // ---- counting what the API reads ---------------------------------------------------------------
 
 /**
@@ -535,6 +597,9 @@ interface Probe {
   readonly filter: string;
   /** The i-th request's path. */
   path(i: number): string;
+  /** A listing whose page size is set after the warm-up (`limit`). */
+  readonly pageSized?: boolean;
+  limit?: number;
 }
 
 function percentile(sorted: readonly number[], p: number): number | null {
@@ -559,6 +624,7 @@ async function measure(
   if (settings.collectGarbage) {
     const t0 = performance.now();
     collectGarbage();
+    await storeProcess?.collect();
     housekeeping.gcSeconds += (performance.now() - t0) / 1000;
   }
   Object.assign(readCounter, { on: true, queries: 0, gets: 0, scanned: 0, returned: 0 });
@@ -620,6 +686,7 @@ async function measure(
       returned: per(readCounter.returned),
     },
     gcMaxPauseMs: Number(gcWatch.maxPauseMs.toFixed(1)),
+    storeGcMaxPauseMs: storeProcess ? Number((await storeProcess.maxPauseMs()).toFixed(1)) : null,
     settledSeconds: Number(settledSeconds.toFixed(2)),
   };
 }
@@ -628,10 +695,20 @@ async function measure(
 function probesFor(sample: readonly Case[]): Probe[] {
   const withWaybill = sample.filter((c) => c.waybillNo !== null).slice(0, 64);
   const ids = sample.slice(0, 64).map((c) => c.caseId);
-  const list = (filter: string): Probe => ({
-    filter,
-    path: () => `/v1/cases${filter === "(none)" ? "" : `?${filter}`}`,
-  });
+  const list = (filter: string): Probe => {
+    const probe: Probe = {
+      filter,
+      path: () => {
+        const query = [
+          filter === "(none)" ? "" : filter,
+          probe.limit ? `limit=${probe.limit}` : "",
+        ];
+        return `/v1/cases?${query.filter(Boolean).join("&")}`.replace(/\?$/, "");
+      },
+      pageSized: true,
+    };
+    return probe;
+  };
   return [
     list("(none)"),
     list("status=queued"),
@@ -678,6 +755,10 @@ export async function measureGrowth(options: { quick: boolean }): Promise<Growth
     phaseStart = at;
   };
   const dataDir = await mkdtemp(join(tmpdir(), "courier-care-bench-"));
+  const store = await startStoreProcess();
+  storeProcess = store;
+  const endpointBefore = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = store.endpoint;
   const runtime = await startLocalRuntime({
     port: 0,
     dataDir,
@@ -699,7 +780,14 @@ export async function measureGrowth(options: { quick: boolean }): Promise<Growth
     phase("seedSmall");
     const probes = probesFor(seeded);
     // Warm-up, untimed: every probe once, in turn (the API's code paths compiled and optimised).
-    for (const probe of probes) await measure(runtime.url, token, probe, WARM_UP);
+    // Each listing asks for as many cases as it found at the small size (at most a page of 25),
+    // so that both sizes answer the same: a filter that matches more at the large size would
+    // otherwise be timed on a fuller page there, not on what the data's growth costs.
+    for (const probe of probes) {
+      const { itemsPerAnswer } = await measure(runtime.url, token, probe, WARM_UP);
+      if (probe.pageSized && itemsPerAnswer && itemsPerAnswer < DEFAULT_PAGE)
+        probe.limit = Math.max(1, Math.round(itemsPerAnswer));
+    }
     phase("warmUp");
     const small = new Map<string, Latency>();
     for (const probe of probes)
@@ -781,6 +869,9 @@ export async function measureGrowth(options: { quick: boolean }): Promise<Growth
   } finally {
     gcObserver?.disconnect();
     await runtime.stop();
+    await store.stop();
+    if (endpointBefore === undefined) delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    else process.env.AWS_ENDPOINT_URL_DYNAMODB = endpointBefore;
     await rm(dataDir, { recursive: true, force: true });
   }
 }
@@ -798,7 +889,8 @@ function table(result: GrowthResult): string {
       : "");
   const reads = (l: Latency) => `${l.reads.queries}q ${l.reads.scanned}→${l.reads.returned}`;
   const gc = (f: FilterGrowth) =>
-    `${Math.round(f.small.gcMaxPauseMs)}/${Math.round(f.large.gcMaxPauseMs)}`;
+    `${Math.round(f.small.gcMaxPauseMs)}/${Math.round(f.large.gcMaxPauseMs)}` +
+    ` ${Math.round(f.small.storeGcMaxPauseMs ?? 0)}/${Math.round(f.large.storeGcMaxPauseMs ?? 0)}`;
   const rows = [
     [
       "filter",
@@ -811,7 +903,7 @@ function table(result: GrowthResult): string {
       "ratio",
       "reads/req small",
       "reads/req large",
-      "gc max s/l",
+      "gc max api, store s/l",
     ],
     ...result.filters.map((f) => [
       f.filter,
