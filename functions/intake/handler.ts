@@ -3,7 +3,7 @@ import { upstreamEvents } from "#events/index.ts";
 import { busEventConsumer, RejectedEventError } from "#shared/adapters/bus-event-consumer.ts";
 import { describeErrors } from "#shared/adapters/validation.ts";
 import type { UpstreamDetail } from "#shared/domain/open-case.ts";
-import { openCaseFromEvent } from "./open-case-from-event.ts";
+import { EVENT_ID_REUSED, openCaseFromEvent } from "./open-case-from-event.ts";
 
 const schemas = new Map(upstreamEvents.map((event) => [event.detailType, event.schema]));
 
@@ -20,7 +20,10 @@ export const handler = busEventConsumer({
     }
     return { detailType: event["detail-type"], detail: result.data as UpstreamDetail };
   },
-  key: ({ detail }) => detail.eventId,
-  keyReusedReason: "eventId reused with different content",
+  // Parcel Delivered keeps no idempotency record (2 write units a parcel, at 100 parcels a
+  // case most of the bill): its steps are safe to repeat, and its delivery record checks the
+  // eventId's content instead (open-case-from-event.ts).
+  key: ({ detailType, detail }) => (detailType === "Parcel Delivered" ? undefined : detail.eventId),
+  keyReusedReason: EVENT_ID_REUSED,
   handle: ({ detailType, detail }) => openCaseFromEvent(detailType, detail),
 });

@@ -21,6 +21,7 @@ import {
   getFollowUp,
   saveFollowUp,
 } from "#shared/adapters/follow-up-store.ts";
+import { RejectedEventError } from "#shared/adapters/bus-event-consumer.ts";
 import { metrics } from "#shared/adapters/powertools.ts";
 import { type Case, isOpenStatus } from "#shared/domain/case.ts";
 import { mergeEvidence, sameEvidence } from "#shared/domain/case-evidence.ts";
@@ -29,12 +30,14 @@ import { caseFromUpstreamEvent, type UpstreamDetail } from "#shared/domain/open-
 import { sampleDelivery } from "./sample-delivery.ts";
 import { requestNotice } from "./request-notice.ts";
 
+/** Why an upstream event is refused when its eventId comes again with other content. */
+export const EVENT_ID_REUSED = "eventId reused with different content";
+
 export async function openCaseFromEvent(
   detailType: string,
   detail: UpstreamDetail,
 ): Promise<string> {
   if (detailType === "Parcel Delivered" && detail.deliveredAt) {
-    metrics.addMetric("ParcelsDelivered", "Count", 1);
     const delivered = await deliver(detail.waybillNo, {
       eventId: detail.eventId,
       deliveredAt: detail.deliveredAt,
@@ -106,14 +109,34 @@ async function deliveredAlready(c: Case): Promise<string> {
   return delivery ? `; ${await applyDelivery(c, delivery)}` : "";
 }
 
-/** Kept for a delay case that opens later; applied now to the waybill's open delay case. */
+/**
+ * Kept for a delay case that opens later; applied now to the waybill's open delay case. The
+ * delivery record stands in for an idempotency record (intake keeps none for Parcel Delivered):
+ * the same eventId with another delivery time or place is refused, as intake's record would.
+ */
 async function deliver(waybillNo: string, delivery: Delivery): Promise<string> {
-  await recordDelivery(waybillNo, delivery);
+  const record = await recordDelivery(waybillNo, delivery);
+  if (record.recorded) metrics.addMetric("ParcelsDelivered", "Count", 1);
+  else if (
+    !record.recorded &&
+    record.onRecord?.eventId === delivery.eventId &&
+    !sameDelivery(record.onRecord, delivery)
+  )
+    throw new RejectedEventError(EVENT_ID_REUSED);
   const open = await openCaseOf(waybillNo, "delay");
   if (!open) return "delivery kept (no open delay case)";
   // The latest delivery on record counts (several may arrive, in any order).
   const latest = (await deliveryOf(waybillNo)) ?? delivery;
   return `${open.caseId}: ${await applyDelivery(open, latest)}`;
+}
+
+function sameDelivery(a: Delivery, b: Delivery): boolean {
+  return (
+    Date.parse(a.deliveredAt) === Date.parse(b.deliveredAt) &&
+    a.outletId === b.outletId &&
+    a.courierId === b.courierId &&
+    a.region === b.region
+  );
 }
 
 /** Where an event's parcel was handled (its outlet, courier and region, when it says). */

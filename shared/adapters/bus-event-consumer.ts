@@ -46,9 +46,10 @@ export interface ConsumerDefinition<T> {
   /**
    * The business key: two events with the same key are one (e.g. the upstream eventId), done
    * once (Powertools idempotency: a record written and completed per message). Leave it out when
-   * the handler is idempotent by itself and a repeat costs less than two writes a message.
+   * the handler is idempotent by itself and a repeat costs less than two writes a message (or
+   * answer undefined for the events where that holds).
    */
-  readonly key?: (parsed: T) => string;
+  readonly key?: (parsed: T) => string | undefined;
   /** Runs after every batch (e.g. the tidying up its records left for later); failures are logged. */
   readonly afterBatch?: () => Promise<void>;
   /** Does the work; returns a short outcome for logs and the idempotency record. */
@@ -112,7 +113,8 @@ export function busEventConsumer<T>(definition: ConsumerDefinition<T>) {
         logger.info("Ignored event", { detailType: event["detail-type"], eventId: event.id });
         return;
       }
-      const key = definition.key ? `${definition.name}#${definition.key(parsed)}` : undefined;
+      const business = definition.key?.(parsed);
+      const key = business === undefined ? undefined : `${definition.name}#${business}`;
       const { outcome } = key
         ? await handleOnce({ key, parsed, event })
         : { outcome: await definition.handle(parsed, event) };

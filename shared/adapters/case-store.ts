@@ -1067,8 +1067,15 @@ const deliveryKey = (waybillNo: string) => ({ pk: `WAYBILL#${waybillNo}`, sk: "D
 /**
  * Keeps the waybill's latest delivery (the one a delay case is measured against, whatever the
  * order in which several arrive), so a delay case that opens after it still learns of it.
+ * Returns the delivery on record when it is not this one's predecessor: this one again, or a
+ * later one (read only then, so the first time costs one write).
  */
-export async function recordDelivery(waybillNo: string, delivery: Delivery): Promise<void> {
+export async function recordDelivery(
+  waybillNo: string,
+  delivery: Delivery,
+): Promise<
+  { readonly recorded: true } | { readonly recorded: false; readonly onRecord?: Delivery }
+> {
   try {
     await dynamoDocumentClient().send(
       new PutCommand({
@@ -1078,8 +1085,11 @@ export async function recordDelivery(waybillNo: string, delivery: Delivery): Pro
         ExpressionAttributeValues: { ":at": delivery.deliveredAt },
       }),
     );
+    return { recorded: true };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
+    const onRecord = await deliveryOf(waybillNo);
+    return { recorded: false, ...(onRecord ? { onRecord } : {}) };
   }
 }
 

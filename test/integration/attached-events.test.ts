@@ -1,6 +1,6 @@
 // Later events about an open case change what it is known to be, whatever order they come in;
 // an eventId reused for different content is refused, not taken for a repeat.
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { assignCase } from "#functions/assignment/assign-case.ts";
 import { dynamoDocumentClient } from "#shared/adapters/aws-clients.ts";
@@ -206,6 +206,57 @@ describe("an eventId reused with different content", () => {
     expect(letter?.reason).toBe("eventId reused with different content");
     const [after] = await local.casesOf(waybillNo);
     expect(after).toMatchObject({ severity: before.severity, version: before.version });
+  });
+});
+
+/** Records in the idempotency table (a test may Scan; no request or event path does). */
+async function idempotencyRecords(): Promise<number> {
+  const { Count } = await dynamoDocumentClient().send(
+    new ScanCommand({ TableName: "idempotency", Select: "COUNT" }),
+  );
+  return Count ?? 0;
+}
+
+describe("a Parcel Delivered eventId", () => {
+  const delivered = (waybillNo: string, deliveredAt: string) => ({
+    ...damaged(waybillNo),
+    eventId: `evt-${waybillNo}-delivered`,
+    deliveredAt,
+  });
+
+  it("keeps no idempotency record, and the same event again changes nothing", async () => {
+    const waybillNo = newWaybill("PD");
+    const event = delivered(waybillNo, "2026-11-23T12:00:00+08:00");
+    await local.system.runtime.idle();
+    const recordsBefore = await idempotencyRecords();
+    await local.system.publish([{ detailType: "Parcel Delivered", detail: event }]);
+    await local.system.runtime.idle();
+    expect(await idempotencyRecords()).toBe(recordsBefore);
+    const record = { TableName: "cases", Key: { pk: `WAYBILL#${waybillNo}`, sk: "DELIVERED" } };
+    const before = (await dynamoDocumentClient().send(new GetCommand(record))).Item;
+    expect(before).toMatchObject({ eventId: event.eventId });
+
+    await local.system.publish([{ detailType: "Parcel Delivered", detail: event }]);
+    await local.system.runtime.idle();
+    const dead = local.system.runtime.queues.get("intake")?.deadLetters.messages ?? [];
+    expect(dead.find((d) => d.body.includes(waybillNo))).toBeUndefined();
+    expect((await dynamoDocumentClient().send(new GetCommand(record))).Item).toEqual(before);
+  });
+
+  it("reused with another delivery time goes to the intake DLQ with the reason", async () => {
+    const waybillNo = newWaybill("PR");
+    await local.system.publish([
+      { detailType: "Parcel Delivered", detail: delivered(waybillNo, "2026-11-23T12:00:00+08:00") },
+    ]);
+    await local.system.runtime.idle();
+    // Earlier than the one on record: a later time would be taken for the next delivery.
+    await local.system.publish([
+      { detailType: "Parcel Delivered", detail: delivered(waybillNo, "2026-11-23T09:00:00+08:00") },
+    ]);
+    await local.system.runtime.idle();
+    const dead = local.system.runtime.queues.get("intake")?.deadLetters.messages ?? [];
+    const letter = dead.find((d) => d.body.includes(waybillNo));
+    expect(letter?.reason).toBe("eventId reused with different content");
   });
 });
 
