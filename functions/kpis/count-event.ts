@@ -12,7 +12,7 @@ import type {
 } from "#events/index.ts";
 import { getCase } from "#shared/adapters/case-store.ts";
 import { clock } from "#shared/adapters/clock.ts";
-import { countFact } from "#shared/adapters/kpi-store.ts";
+import { countFacts } from "#shared/adapters/kpi-store.ts";
 import { recentTeams } from "#shared/adapters/org-store.ts";
 import { metrics } from "#shared/adapters/powertools.ts";
 import { type Team, teamForCategory } from "#shared/domain/assignment.ts";
@@ -40,18 +40,51 @@ export type CountedEvent =
   | { readonly detailType: "Parcel Delivered"; readonly detail: Detail<typeof parcelDelivered> };
 
 export async function countEvent(event: CountedEvent): Promise<string> {
+  const outcome = (await countEvents([{ id: "event", event }])).get("event");
+  if (outcome instanceof Error) throw outcome;
+  return outcome ?? "no KPI fact";
+}
+
+/**
+ * A batch of events at once (their facts counted together: kpi-store.ts `countFacts` writes
+ * each aggregate item once for the batch): per event id, its outcome or the error that stopped
+ * it (that event is retried).
+ */
+export async function countEvents(
+  events: readonly { readonly id: string; readonly event: CountedEvent }[],
+): Promise<Map<string, string | Error>> {
   const teams = await recentTeams();
-  const facts = await factsOf(event, teams);
-  let counted = 0;
-  for (const fact of facts) {
-    if (!(await countFact(fact, clock.now()))) continue;
-    counted++;
-    for (const [counter, metric] of METRICS)
-      if (fact.counts[counter]) metrics.addMetric(metric, "Count", fact.counts[counter]);
+  const outcomes = new Map<string, string | Error>();
+  const factsByEvent = new Map<string, KpiFact[]>();
+  for (const { id, event } of events) {
+    try {
+      factsByEvent.set(id, await factsOf(event, teams));
+    } catch (error) {
+      outcomes.set(id, error instanceof Error ? error : new Error(String(error)));
+    }
   }
-  return facts.length === 0
-    ? "no KPI fact"
-    : `${counted} of ${facts.length} facts counted (${facts.map((f) => f.id).join(", ")})`;
+  const counted = await countFacts([...factsByEvent.values()].flat(), clock.now());
+  for (const [id, facts] of factsByEvent) {
+    const failure = facts.map((f) => counted.get(f.id)).find((o) => o instanceof Error);
+    if (failure) {
+      outcomes.set(id, failure);
+      continue;
+    }
+    let newly = 0;
+    for (const fact of facts) {
+      if (counted.get(fact.id) !== true) continue;
+      newly++;
+      for (const [counter, metric] of METRICS)
+        if (fact.counts[counter]) metrics.addMetric(metric, "Count", fact.counts[counter]);
+    }
+    outcomes.set(
+      id,
+      facts.length === 0
+        ? "no KPI fact"
+        : `${newly} of ${facts.length} facts counted (${facts.map((f) => f.id).join(", ")})`,
+    );
+  }
+  return outcomes;
 }
 
 /** The live CloudWatch metrics (README "Monitoring"): one per counter ops watch. */

@@ -12,7 +12,7 @@ import {
 } from "#events/index.ts";
 import { busEventConsumer, parseByDefinition } from "#shared/adapters/bus-event-consumer.ts";
 import { flushMarks } from "#shared/adapters/kpi-store.ts";
-import { type CountedEvent, countEvent } from "./count-event.ts";
+import { type CountedEvent, countEvents } from "./count-event.ts";
 
 export const handler = busEventConsumer<CountedEvent>({
   name: "kpis",
@@ -26,6 +26,7 @@ export const handler = busEventConsumer<CountedEvent>({
   ]),
   // No idempotency record per message: the facts carry their own ids and count once for good
   // (kpi-store.ts), so a repeat costs its reads and no write, and 5 messages a case spare 10 WRU.
-  handle: (work) => countEvent(work),
+  // The batch is counted at once: each aggregate item is written once for all its facts.
+  handleBatch: (work) => countEvents(work.map((w) => ({ id: w.messageId, event: w.parsed }))),
   afterBatch: flushMarks,
 });

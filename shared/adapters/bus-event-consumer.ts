@@ -38,7 +38,17 @@ export class RejectedEventError extends Error {
   }
 }
 
-export interface ConsumerDefinition<T> {
+/** A consumer handles its messages one at a time (`handle`) or a batch at once (`handleBatch`). */
+export type ConsumerDefinition<T> = ConsumerBase<T> &
+  (
+    | { readonly handle: MessageHandler<T>; readonly handleBatch?: never }
+    | { readonly handleBatch: BatchHandler<T>; readonly handle?: never; readonly key?: never }
+  );
+
+type MessageHandler<T> = (parsed: T, event: BusEvent) => Promise<string>;
+type BatchHandler<T> = (work: readonly BatchWork<T>[]) => Promise<Map<string, string | Error>>;
+
+interface ConsumerBase<T> {
   /** Consumer name (the topology's function and queue name). */
   readonly name: string;
   /** Validates the event; null to acknowledge and ignore it; throws RejectedEventError when invalid. */
@@ -53,7 +63,13 @@ export interface ConsumerDefinition<T> {
   /** Runs after every batch (e.g. the tidying up its records left for later); failures are logged. */
   readonly afterBatch?: () => Promise<void>;
   /** Does the work; returns a short outcome for logs and the idempotency record. */
-  readonly handle: (parsed: T, event: BusEvent) => Promise<string>;
+  readonly handle?: MessageHandler<T>;
+  /**
+   * Instead of `handle` one message at a time (and without `key`): the batch's events at once,
+   * those that parsed (the rejected ones go to the DLQ, the ignored ones are acknowledged).
+   * Answers each message's outcome, or the error that stopped it (that message is retried).
+   */
+  readonly handleBatch?: BatchHandler<T>;
   /** How long a key is remembered. Handlers are idempotent on their own beyond it. */
   readonly rememberSeconds?: number;
   /**
@@ -62,6 +78,13 @@ export interface ConsumerDefinition<T> {
    * leave it out where a repeat may legitimately differ (our re-driven domain events).
    */
   readonly keyReusedReason?: string;
+}
+
+/** A message of the batch for `handleBatch`: its SQS message id, the parsed event, the event. */
+export interface BatchWork<T> {
+  readonly messageId: string;
+  readonly parsed: T;
+  readonly event: BusEvent;
 }
 
 /**
@@ -86,6 +109,10 @@ export function parseByDefinition<W extends { detailType: string; detail: unknow
 }
 
 export function busEventConsumer<T>(definition: ConsumerDefinition<T>) {
+  const handle: MessageHandler<T> = (parsed, event) => {
+    if (!definition.handle) throw new Error(`${definition.name} handles whole batches`);
+    return definition.handle(parsed, event);
+  };
   const idempotency = new IdempotencyConfig({
     eventKeyJmesPath: "key",
     expiresAfterSeconds: definition.rememberSeconds ?? 24 * 60 * 60,
@@ -93,7 +120,7 @@ export function busEventConsumer<T>(definition: ConsumerDefinition<T>) {
   });
   const handleOnce = makeIdempotent(
     async (input: { key: string; parsed: T; event: BusEvent }) => ({
-      outcome: await definition.handle(input.parsed, input.event),
+      outcome: await handle(input.parsed, input.event),
     }),
     {
       persistenceStore: new DynamoDBPersistenceLayer({
@@ -117,16 +144,13 @@ export function busEventConsumer<T>(definition: ConsumerDefinition<T>) {
       const key = business === undefined ? undefined : `${definition.name}#${business}`;
       const { outcome } = key
         ? await handleOnce({ key, parsed, event })
-        : { outcome: await definition.handle(parsed, event) };
+        : { outcome: await handle(parsed, event) };
       logger.info("Processed event", { detailType: event["detail-type"], key, outcome });
     } catch (error) {
       if (error instanceof RejectedEventError) return reject(record, error);
       if (error instanceof IdempotencyValidationError && definition.keyReusedReason)
         return reject(record, new RejectedEventError(definition.keyReusedReason));
-      logger.warn("Event failed; it will be retried", {
-        messageId: record.messageId,
-        error: errorSummary(error),
-      });
+      logFailure(record.messageId, error);
       throw error;
     }
   }
@@ -148,14 +172,62 @@ export function busEventConsumer<T>(definition: ConsumerDefinition<T>) {
     );
   }
 
+  /** The batch at once (`handleBatch`): each message parsed, then all handled together. */
+  async function processBatch(
+    records: readonly SQSRecord[],
+    handleBatch: BatchHandler<T>,
+  ): Promise<SQSBatchResponse> {
+    const failed: string[] = [];
+    const work: BatchWork<T>[] = [];
+    for (const record of records) {
+      try {
+        const event = parseBody(record.body);
+        const parsed = definition.parse(event);
+        if (parsed === null)
+          logger.info("Ignored event", { detailType: event["detail-type"], eventId: event.id });
+        else work.push({ messageId: record.messageId, parsed, event });
+      } catch (error) {
+        try {
+          if (!(error instanceof RejectedEventError)) throw error;
+          await reject(record, error);
+        } catch (failure) {
+          logFailure(record.messageId, failure);
+          failed.push(record.messageId);
+        }
+      }
+    }
+    const outcomes = work.length
+      ? await handleBatch(work).catch((error: unknown) => {
+          const failure = error instanceof Error ? error : new Error(String(error));
+          return new Map(work.map((w) => [w.messageId, failure]));
+        })
+      : new Map<string, string | Error>();
+    for (const { messageId, event } of work) {
+      const outcome = outcomes.get(messageId) ?? new Error("No outcome for the message");
+      if (typeof outcome === "string")
+        logger.info("Processed event", { detailType: event["detail-type"], outcome });
+      else {
+        logFailure(messageId, outcome);
+        failed.push(messageId);
+      }
+    }
+    return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+  }
+
+  function logFailure(messageId: string, error: unknown): void {
+    logger.warn("Event failed; it will be retried", { messageId, error: errorSummary(error) });
+  }
+
   const batchHandler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     idempotency.registerLambdaContext(context);
     metrics.addMetric("EventsReceived", "Count", event.Records.length);
     // One record after the other: records of one batch often concern the same case.
-    const response = await processPartialResponse(event, processRecord, processor, {
-      context,
-      processInParallel: false,
-    });
+    const response = definition.handleBatch
+      ? await processBatch(event.Records, definition.handleBatch)
+      : await processPartialResponse(event, processRecord, processor, {
+          context,
+          processInParallel: false,
+        });
     if (definition.afterBatch)
       await definition
         .afterBatch()

@@ -8,7 +8,10 @@
 // 1. a fact item `KPIFACT#<id>` is created (`attribute_not_exists`), `pending`, with what it
 //    adds — if it exists and is `counted`, the fact was counted: nothing to do;
 // 2. each aggregate item it counts in gets its counters added AND the fact's mark set in the
-//    same UpdateItem, on the condition that the mark is absent — a repeat adds nothing;
+//    same UpdateItem, on the condition that the mark is absent — a repeat adds nothing. The
+//    facts of a batch (the kpis function counts its messages together, `countFacts`) that
+//    count in one item go in one UpdateItem with all their marks, on the condition that none is
+//    there (if one is, each is added on its own): a batch writes each item once;
 // 3. the fact item becomes `counted`;
 // 4. the marks are removed from the aggregate items (so they stay small): a counted fact's mark
 //    goes in the same UpdateItem as the next fact's add to that item, and whatever is left at
@@ -54,42 +57,135 @@ const shardOf = (id: string) =>
  * retried later (by then it is counted, or that run died and its lease expired).
  */
 export async function countFact(candidate: KpiFact, now: Date): Promise<boolean> {
-  const client = dynamoDocumentClient();
-  const table = config.casesTable();
+  const outcome = (await countFacts([candidate], now)).get(candidate.id);
+  if (outcome instanceof Error) throw outcome;
+  return outcome === true;
+}
+
+/**
+ * Counts a batch of facts, each once: per fact id, true when this run counted it, false when it
+ * was counted before, or the error that stopped it (its message is retried). The facts' adds
+ * to one aggregate item go in one UpdateItem with all their marks (on the condition that none
+ * is there), so a batch writes each item once instead of once per fact.
+ */
+export async function countFacts(
+  candidates: readonly KpiFact[],
+  now: Date,
+): Promise<Map<string, boolean | Error>> {
+  const outcomes = new Map<string, boolean | Error>();
+  const claimed: Claimed[] = [];
+  for (const candidate of candidates) {
+    if (outcomes.has(candidate.id)) continue; // the same fact twice in the batch
+    try {
+      const claim = await claimFact(candidate, now);
+      if (claim) claimed.push(claim);
+      else outcomes.set(candidate.id, false);
+    } catch (error) {
+      outcomes.set(candidate.id, asError(error));
+    }
+  }
+  // Each aggregate item with the facts that count in it.
+  const byTarget = new Map<string, { key: AggregateKey; claims: Claimed[] }>();
+  for (const claim of claimed)
+    for (const key of claim.targets) {
+      const entry = byTarget.get(targetId(key));
+      if (entry) entry.claims.push(claim);
+      else byTarget.set(targetId(key), { key, claims: [claim] });
+    }
+  const failed = new Map<string, Error>();
+  for (const { key, claims } of byTarget.values()) {
+    const open = claims.filter((c) => !failed.has(c.fact.id));
+    for (let i = 0; i < open.length; i += MARKS_PER_WRITE) {
+      const chunk = open.slice(i, i + MARKS_PER_WRITE);
+      try {
+        await addAll(key, chunk);
+      } catch (error) {
+        for (const c of chunk) failed.set(c.fact.id, asError(error));
+      }
+    }
+  }
+  for (const claim of claimed) {
+    const error = failed.get(claim.fact.id);
+    if (error) {
+      outcomes.set(claim.fact.id, error); // left pending: the retry takes over after the lease
+      continue;
+    }
+    try {
+      await markCounted(claim.fact.id);
+    } catch (error) {
+      outcomes.set(claim.fact.id, asError(error));
+      continue;
+    }
+    outcomes.set(claim.fact.id, true);
+    // Counted: its marks may go, with the next add to each item or at the end of the batch.
+    for (const target of claim.targets) {
+      const id = targetId(target);
+      const left = marksToRemove.get(id);
+      if (left) left.marks.add(claim.mark);
+      else marksToRemove.set(id, { key: target, marks: new Set([claim.mark]) });
+    }
+  }
+  return outcomes;
+}
+
+type AggregateKey = { pk: string; sk: string };
+
+/** A fact this run counts: what it adds, where, and its mark there. */
+interface Claimed {
+  readonly fact: KpiFact;
+  readonly targets: readonly AggregateKey[];
+  readonly mark: string;
+}
+
+/**
+ * Facts whose marks go in one UpdateItem: an expression holds at most 4 KB, and each fact adds
+ * its mark, its condition and a few counters to it.
+ */
+const MARKS_PER_WRITE = 25;
+
+const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
+
+/**
+ * Records the fact as pending (or, found pending from a run that died, takes it over once that
+ * run's lease is over, with the fact as recorded): what to add where. Undefined when it was
+ * counted before.
+ */
+async function claimFact(candidate: KpiFact, now: Date): Promise<Claimed | undefined> {
   let fact = candidate;
   let shard = containerShard;
   if (!(await createPending(candidate, shard, now))) {
-    const { Item } = await client.send(
-      new GetCommand({ TableName: table, Key: factKey(candidate.id), ConsistentRead: true }),
+    const { Item } = await dynamoDocumentClient().send(
+      new GetCommand({
+        TableName: config.casesTable(),
+        Key: factKey(candidate.id),
+        ConsistentRead: true,
+      }),
     );
-    if (!Item || Item.status === "counted") return false;
+    if (!Item || Item.status === "counted") return undefined;
     // Pending: an earlier run died part way (or is still at it): take over once its lease has
     // run out, and finish what it recorded.
     await takeLease(candidate.id, now);
     fact = Item.fact as KpiFact;
     shard = typeof Item.shard === "number" ? Item.shard : shardOf(fact.id);
   }
-  const targets = groupKeysOf(fact).map((g) => aggregateKey(fact.day, g.group, g.key, shard));
-  const mark = markOf(fact.id);
-  for (const target of targets) await addOnce(target, fact, mark);
-  await client.send(
+  return {
+    fact,
+    targets: groupKeysOf(fact).map((g) => aggregateKey(fact.day, g.group, g.key, shard)),
+    mark: markOf(fact.id),
+  };
+}
+
+async function markCounted(id: string): Promise<void> {
+  await dynamoDocumentClient().send(
     new UpdateCommand({
-      TableName: table,
-      Key: factKey(fact.id),
+      TableName: config.casesTable(),
+      Key: factKey(id),
       UpdateExpression: "SET #status = :counted",
       ConditionExpression: "attribute_exists(pk)",
       ExpressionAttributeNames: { "#status": "status" },
       ExpressionAttributeValues: { ":counted": "counted" },
     }),
   );
-  // Counted: its marks may go, with the next add to each item or at the end of the batch.
-  for (const target of targets) {
-    const id = targetId(target);
-    const left = marksToRemove.get(id);
-    if (left) left.marks.add(mark);
-    else marksToRemove.set(id, { key: target, marks: new Set([mark]) });
-  }
-  return true;
 }
 
 /**
@@ -183,56 +279,84 @@ async function createPending(fact: KpiFact, shard: number, now: Date): Promise<b
 }
 
 /**
- * Adds the fact to one aggregate item unless its mark is there. The item and its maps are made
- * on the first write (a map must exist before a path inside it can be set).
+ * Adds the facts to one aggregate item, with their marks, in one UpdateItem on the condition
+ * that none of the marks is there. When one is (a run that died had added it here), each fact
+ * is added on its own, unless its mark is there. The item and its maps are made on the first
+ * write (a map must exist before a path inside it can be set).
  */
-async function addOnce(
-  key: { pk: string; sk: string },
-  fact: KpiFact,
-  mark: string,
-): Promise<void> {
-  const names: Record<string, string> = { "#m": mark };
+async function addAll(key: AggregateKey, claims: readonly Claimed[]): Promise<void> {
+  if (claims.length > 1 && (await addOnce(key, claims))) return;
+  // One at a time: a fact whose mark is there was added here before.
+  if (claims.length > 1) for (const claim of claims) await addOnce(key, [claim]);
+  else await addOnce(key, claims);
+}
+
+/** The facts' adds and marks in one write: false when a mark was there (nothing written). */
+async function addOnce(key: AggregateKey, claims: readonly Claimed[]): Promise<boolean> {
+  const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ":t": true };
+  const counts = new Map<string, number>();
+  const buckets = new Map<string, { histogram: string; bucket: string; n: number }>();
+  for (const { fact } of claims) {
+    for (const [counter, n] of Object.entries(fact.counts))
+      counts.set(counter, (counts.get(counter) ?? 0) + (n as number));
+    for (const [histogram, value] of Object.entries(fact.samples)) {
+      const bucket = bucketOf(value as number);
+      const id = `${histogram}|${bucket}`;
+      const entry = buckets.get(id);
+      if (entry) entry.n++;
+      else buckets.set(id, { histogram, bucket, n: 1 });
+    }
+  }
   const adds: string[] = [];
-  Object.entries(fact.counts).forEach(([counter, n], i) => {
+  [...counts].forEach(([counter, n], i) => {
     names[`#c${i}`] = counter;
     values[`:c${i}`] = n;
     adds.push(`counts.#c${i} :c${i}`);
   });
-  Object.entries(fact.samples).forEach(([histogram, value], i) => {
+  [...buckets.values()].forEach(({ histogram, bucket, n }, i) => {
     names[`#h${i}`] = histogram;
-    names[`#b${i}`] = bucketOf(value as number);
-    values[`:one`] = 1;
-    adds.push(`histograms.#h${i}.#b${i} :one`);
+    names[`#b${i}`] = bucket;
+    values[`:b${i}`] = n;
+    adds.push(`histograms.#h${i}.#b${i} :b${i}`);
+  });
+  const marks = claims.map((c, i) => {
+    names[`#m${i}`] = c.mark;
+    return `marks.#m${i}`;
   });
   // The marks of facts counted before, removed in the same write (they are counted for good).
-  const earlier = marksToRemove.get(targetId(key));
-  const removals = [...(earlier?.marks ?? [])].filter((m) => m !== mark);
-  removals.forEach((m, i) => (names[`#r${i}`] = m));
+  const mine = new Set(claims.map((c) => c.mark));
+  const earlier = [...(marksToRemove.get(targetId(key))?.marks ?? [])]
+    .filter((m) => !mine.has(m))
+    .slice(0, MARKS_PER_WRITE);
+  earlier.forEach((m, i) => (names[`#r${i}`] = m));
   const update = new UpdateCommand({
     TableName: config.casesTable(),
     Key: key,
     UpdateExpression: [
-      "SET marks.#m = :t",
+      `SET ${marks.map((m) => `${m} = :t`).join(", ")}`,
       adds.length ? `ADD ${adds.join(", ")}` : "",
-      removals.length ? `REMOVE ${removals.map((_, i) => `marks.#r${i}`).join(", ")}` : "",
+      earlier.length ? `REMOVE ${earlier.map((_, i) => `marks.#r${i}`).join(", ")}` : "",
     ]
       .filter(Boolean)
       .join(" "),
-    ConditionExpression: "attribute_not_exists(marks.#m)",
+    ConditionExpression: marks.map((m) => `attribute_not_exists(${m})`).join(" AND "),
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   });
   for (let attempt = 1; ; attempt++) {
     try {
       await dynamoDocumentClient().send(update);
-      forgetMarks(key, removals);
-      return;
+      forgetMarks(key, earlier);
+      return true;
     } catch (error) {
-      if (isConditionFailure(error)) return; // counted there by an earlier run
+      if (isConditionFailure(error)) return false; // counted there by an earlier run
       // The item or one of its maps does not exist yet: make them, then add (once).
       if (!isMissingPath(error) || attempt > 1) throw error;
-      await ensureShape(key, fact);
+      await ensureShape(
+        key,
+        claims.map((c) => c.fact),
+      );
     }
   }
 }
@@ -247,7 +371,8 @@ const isMissingPath = (error: unknown) =>
  * The item with its `counts`, `marks` and `histograms.<name>` maps (created empty if absent):
  * DynamoDB cannot ADD into a nested map that does not exist yet.
  */
-async function ensureShape(key: { pk: string; sk: string }, fact: KpiFact): Promise<void> {
+async function ensureShape(key: AggregateKey, facts: readonly KpiFact[]): Promise<void> {
+  const fact = facts[0] as KpiFact;
   const [, group = "", groupKey = ""] = /^([^#]+)#(.*)#\d+$/.exec(key.sk) ?? [];
   const names: Record<string, string> = {};
   const sets = [
@@ -260,7 +385,7 @@ async function ensureShape(key: { pk: string; sk: string }, fact: KpiFact): Prom
     "histograms = if_not_exists(histograms, :empty)",
   ];
   Object.assign(names, { "#type": "type", "#group": "group", "#key": "key", "#day": "day" });
-  const histograms = Object.keys(fact.samples);
+  const histograms = [...new Set(facts.flatMap((f) => Object.keys(f.samples)))];
   const client = dynamoDocumentClient();
   await client.send(
     new UpdateCommand({

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { useLocalSystem } from "./local-system.ts";
 import { dynamoDocumentClient } from "#shared/adapters/aws-clients.ts";
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { countFact, flushMarks, totalsByKey } from "#shared/adapters/kpi-store.ts";
+import { countFact, countFacts, flushMarks, totalsByKey } from "#shared/adapters/kpi-store.ts";
 import type { KpiFact } from "#shared/domain/kpi-facts.ts";
 
 useLocalSystem();
@@ -125,5 +125,68 @@ describe("counting a KPI fact", () => {
       new GetCommand({ TableName: "cases", Key: { pk: "KPIFACT#chain#2", sk: "FACT" } }),
     );
     expect(Item?.status).toBe("counted");
+  });
+
+  it("counts a batch with one write per aggregate item, and exactly whichever write the run dies at", async () => {
+    const day = "2031-03-06";
+    const now = new Date(`${day}T02:00:00Z`);
+    const batch = (round: number): KpiFact[] =>
+      [1, 2, 3].map((i) => ({
+        ...fact(i),
+        id: `batch#${round}#${i}`,
+        day,
+        dims: { team: "claims", outlet: `B-${round}-${i}` },
+      }));
+    const client = dynamoDocumentClient();
+    const send = client.send.bind(client);
+    let aggregateWrites = 0;
+    let writes = 0;
+    let dieFrom = Infinity;
+    vi.spyOn(client, "send").mockImplementation((async (command: {
+      constructor: { name: string };
+      input: { UpdateExpression?: string };
+    }) => {
+      if (/^(Get|Query)Command$/.test(command.constructor.name)) return send(command as never);
+      if (++writes >= dieFrom) throw new Error("the process died here");
+      const output = await send(command as never);
+      if (command.input.UpdateExpression?.startsWith("SET marks.")) aggregateWrites++;
+      return output;
+    }) as never);
+
+    const first = await countFacts(batch(0), now);
+    expect([...first.values()]).toEqual([true, true, true]);
+    // The adds that landed: `all` and `team=claims` once each for the three facts, and the
+    // three outlets: 5, not 9.
+    expect(aggregateWrites).toBe(5);
+
+    let round = 0;
+    for (let dieAt = 1; ; dieAt++) {
+      const facts = batch(++round);
+      writes = 0;
+      dieFrom = dieAt;
+      // The run that dies has two of the facts; the third comes in the retry's batch, first.
+      const outcomes = await countFacts(facts.slice(0, 2), now);
+      dieFrom = Infinity;
+      const died = [...outcomes.values()].some((o) => o instanceof Error);
+      // The messages come again after the dead run's lease, in another batch and order; then
+      // once more each, which finds nothing to do.
+      const later = new Date(now.getTime() + 10 * 60_000);
+      await countFacts([...facts].reverse(), later);
+      for (const f of facts)
+        expect(await countFact(f, new Date(later.getTime() + 60_000))).toBe(false);
+      if (!died) break;
+    }
+    expect(round).toBeGreaterThan(5);
+    const all = (await totalsByKey([day], "all")).get("all");
+    expect(all?.counts).toEqual({ opened: 3 * (round + 1), complaints: 3 * (round + 1) });
+    const outlets = await totalsByKey([day], "outlet");
+    for (let r = 0; r <= round; r++)
+      for (const i of [1, 2, 3])
+        expect(outlets.get(`B-${r}-${i}`)?.counts, `round ${r} fact ${i}`).toEqual({
+          opened: 1,
+          complaints: 1,
+        });
+    const team = (await totalsByKey([day], "team")).get("claims");
+    expect(Object.values(team?.histograms.firstResponseMinutes ?? {})).toEqual([3 * (round + 1)]);
   });
 });
