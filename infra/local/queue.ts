@@ -149,7 +149,10 @@ export class LocalQueue {
 
   constructor(options: LocalQueueOptions) {
     if (!options.name) throw new RangeError("LocalQueue: name is required");
-    requireInteger(options.name, "batchSize", options.batchSize, 1, 10);
+    // Lambda's limits for a standard queue: up to 10,000, above 10 with a batching window.
+    requireInteger(options.name, "batchSize", options.batchSize, 1, 10_000);
+    if (options.batchSize > 10 && options.maxBatchingWindowMs <= 0)
+      throw new RangeError(`${options.name}: a batchSize above 10 needs a maxBatchingWindowMs`);
     requireInteger(options.name, "maxReceiveCount", options.maxReceiveCount, 1, 1000);
     requireNonNegative(options.name, "maxBatchingWindowMs", options.maxBatchingWindowMs);
     requireNonNegative(options.name, "visibilityTimeoutMs", options.visibilityTimeoutMs);

@@ -205,6 +205,18 @@ describe("queues", () => {
     }
   });
 
+  it("keeps each batch within what Lambda takes from a standard queue", () => {
+    for (const spec of queues) {
+      expect(spec.batchSize, spec.name).toBeLessThanOrEqual(10_000);
+      // Above 10 messages a batch, Lambda wants a batching window of a second at least.
+      if (spec.batchSize > 10)
+        expect(spec.maxBatchingWindowSeconds, spec.name).toBeGreaterThanOrEqual(1);
+      // The function's timeout fits six times in the visibility timeout (AWS's advice).
+      const timeout = functions.find((f) => f.name === spec.consumer)?.timeoutSeconds ?? 0;
+      expect(spec.visibilityTimeoutSeconds, spec.name).toBeGreaterThanOrEqual(6 * timeout);
+    }
+  });
+
   it("alarms as soon as a message reaches any dead-letter queue", () => {
     // One alarm per DLQ (the other alarms are monitoring.test.ts's).
     const onDeadLetterQueues = Object.values(resources(service, "AWS::CloudWatch::Alarm")).filter(

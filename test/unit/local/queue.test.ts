@@ -455,7 +455,9 @@ describe("LocalQueue", () => {
 
   it("refuses invalid options", () => {
     expect(() => makeQueue({ batchSize: 0 })).toThrow(/batchSize/);
-    expect(() => makeQueue({ batchSize: 11 })).toThrow(/batchSize/);
+    expect(() => makeQueue({ batchSize: 11, maxBatchingWindowMs: 0 })).toThrow(/batchSize/);
+    expect(() => makeQueue({ batchSize: 10_001, maxBatchingWindowMs: 20 })).toThrow(/batchSize/);
+    expect(() => makeQueue({ batchSize: 100, maxBatchingWindowMs: 20 })).not.toThrow();
     expect(() => makeQueue({ maxReceiveCount: 0 })).toThrow(/maxReceiveCount/);
     expect(() => makeQueue({ visibilityTimeoutMs: -1 })).toThrow(/visibilityTimeoutMs/);
   });
