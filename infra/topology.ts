@@ -248,14 +248,17 @@ export const queues: readonly QueueSpec[] = [
   { name: "assignment", consumer: "assignment", ...queueDefaults, maxMessageAgeSeconds: 120 },
   { name: "follow-up", consumer: "follow-up", ...queueDefaults, maxMessageAgeSeconds: 300 },
   // Counting may lag a little; a quarter of an hour behind means the dashboard is wrong. Up to
-  // 100 messages a batch, gathered for up to 5 s: the kpis function writes each aggregate item
-  // once a batch (kpi-store.ts), so larger batches mean fewer writes, invocations and receives.
+  // 100 messages a batch, gathered for up to a second (at the peak a batch fills in a fraction
+  // of that): the kpis function writes each aggregate item once a batch (kpi-store.ts), so
+  // larger batches mean fewer writes, invocations and receives. The visibility timeout covers
+  // six function timeouts and the window.
   {
     name: "kpis",
     consumer: "kpis",
     ...queueDefaults,
     batchSize: 100,
-    maxBatchingWindowSeconds: 5,
+    maxBatchingWindowSeconds: 1,
+    visibilityTimeoutSeconds: 150,
     maxMessageAgeSeconds: 900,
   },
   // One tick at a time; a tick older than the next one is worthless, so it is not kept long.
