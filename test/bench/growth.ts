@@ -5,9 +5,12 @@
 // waybillNo, and the combinations the store plans for, infra/data-model.md "Access patterns")
 // and of `GET /v1/cases/{caseId}`, through the local runtime's HTTP API (in this process) on the
 // embedded store (dynalite) in a process of its own (store-process.ts; in AWS the store is
-// another service), at a fixed concurrency (4 clients), for two sizes of the store: 1,000
-// cases, then 100,000 (full) or 5,000 (quick) in the same store. `ratio` is p99 large / p99
-// small: 1 for a read that does not grow with the data. It also counts, per request, the
+// another service), at a fixed concurrency (4 clients), for two sizes: 1,000 cases, and
+// 100,000 (full) or 5,000 (quick), each a table in the same store (`cases-small` and the
+// runtime's `cases`; the functions read the table's name at each call). Each filter is measured
+// on both sizes back to back, the small one first every other filter, so that a machine that
+// slows down for a while slows both alike. `ratio` is p99 large / p99 small: 1 for a read that
+// does not grow with the data. It also counts, per request, the
 // Queries the API made and the items they read (ScannedCount) against those they returned
 // (Count): a filter without an index of its own reads until it has a page, or the partition ends.
 // Each listing asks for as many cases as it found at 1,000 (at most the page of 25), so both
@@ -15,7 +18,7 @@
 // a fuller page there, not on what the data's growth costs.
 //
 // Seeding does not go through the pipeline (far too slow for 100,000 cases): case items are
-// written straight into the `cases` table with BatchWriteItem, shaped as the store keeps them.
+// written straight into the tables with BatchWriteItem, shaped as the store keeps them.
 // Each item is built by the store's own `caseItem` (shared/adapters/case-store.ts); the
 // cases themselves are built with `newCase` (shared/domain/case.ts) and classified with the
 // classifier's `decide`, spread over the seeded organisation's teams and agents, the categories
@@ -58,7 +61,9 @@ import { BatchWriteCommand, type BatchWriteCommandOutput } from "@aws-sdk/lib-dy
 import { isEntryPoint } from "#infra/cli/entry-point.ts";
 import { issueToken } from "#infra/local/local-auth.ts";
 import { startLocalRuntime } from "#infra/local/runtime.ts";
-import { DEFAULT_ORG_FILE } from "#infra/local/seed-organisation.ts";
+import { ensureTables } from "#infra/local/dynamo-server.ts";
+import { DEFAULT_ORG_FILE, seedOrganisation } from "#infra/local/seed-organisation.ts";
+import { envNames, tables } from "#infra/topology.ts";
 import { mulberry32 } from "#infra/seeded-random.ts";
 import { dynamoDocumentClient } from "#shared/adapters/aws-clients.ts";
 import { caseItem } from "#shared/adapters/case-store.ts";
@@ -743,6 +748,14 @@ function probesFor(sample: readonly Case[]): Probe[] {
 
 const QUEUE_FILTER = `team=${QUEUE_TEAM}&status=queued`;
 
+/** The runtime's table holds the large size; the small one has a table of its own. */
+const LARGE_TABLE = "cases";
+const SMALL_TABLE = "cases-small";
+/** Points the functions (and the seeding) at a table: they read its name at each call. */
+const useTable = (name: string) => {
+  process.env[envNames.tableName("cases")] = name;
+};
+
 export async function measureGrowth(options: { quick: boolean }): Promise<GrowthResult> {
   const settings = options.quick ? QUICK : FULL;
   const begun = performance.now();
@@ -774,6 +787,16 @@ export async function measureGrowth(options: { quick: boolean }): Promise<Growth
     const now = Date.now();
     const seeded: Case[] = [];
 
+    // The small size is a table of its own in the same store (the organisation and the first
+    // 1,000 cases), so that each filter is measured on both sizes back to back, in turn: a
+    // machine that slows down for a while slows both alike.
+    await ensureTables(
+      store.endpoint,
+      tables.filter((t) => t.name === "cases"),
+      () => SMALL_TABLE,
+    );
+    useTable(SMALL_TABLE);
+    await seedOrganisation(DEFAULT_ORG_FILE, new Date().toISOString());
     let t0 = performance.now();
     await seedCases(0, SMALL, now, seeded);
     const smallSeconds = (performance.now() - t0) / 1000;
@@ -789,14 +812,13 @@ export async function measureGrowth(options: { quick: boolean }): Promise<Growth
         probe.limit = Math.max(1, Math.round(itemsPerAnswer));
     }
     phase("warmUp");
-    const small = new Map<string, Latency>();
-    for (const probe of probes)
-      small.set(probe.filter, await measure(runtime.url, token, probe, settings));
 
-    phase("measureSmall");
-    // Grow to the large size, a chunk at a time, while the seeding deadline allows the next chunk.
+    // The large size, in the runtime's own table: the same first cases and the rest, a chunk at
+    // a time, while the seeding deadline allows the next chunk.
+    useTable(LARGE_TABLE);
+    seeded.length = 0;
     t0 = performance.now();
-    let size = SMALL;
+    let size = 0;
     let largeNote: string | null = null;
     while (size < settings.large) {
       const chunk = Math.min(settings.chunk, settings.large - size);
@@ -815,11 +837,22 @@ export async function measureGrowth(options: { quick: boolean }): Promise<Growth
     }
     const largeSeconds = (performance.now() - t0) / 1000;
     phase("seedLarge");
+    for (const probe of probes) {
+      useTable(LARGE_TABLE);
+      await measure(runtime.url, token, probe, WARM_UP);
+    }
+    const small = new Map<string, Latency>();
     const large = new Map<string, Latency>();
-    for (const probe of probes)
-      large.set(probe.filter, await measure(runtime.url, token, probe, settings));
-
-    phase("measureLarge");
+    for (const [i, probe] of probes.entries()) {
+      // Each size first every other filter.
+      for (const table of i % 2 === 0 ? [SMALL_TABLE, LARGE_TABLE] : [LARGE_TABLE, SMALL_TABLE]) {
+        useTable(table);
+        const latency = await measure(runtime.url, token, probe, settings);
+        (table === SMALL_TABLE ? small : large).set(probe.filter, latency);
+      }
+    }
+    useTable(LARGE_TABLE);
+    phase("measure");
     const filters: FilterGrowth[] = probes.map((probe) => {
       const s = small.get(probe.filter) as Latency;
       const l = large.get(probe.filter) as Latency;
@@ -846,9 +879,9 @@ export async function measureGrowth(options: { quick: boolean }): Promise<Growth
       timeBudgetPerFilterSeconds: settings.budgetSeconds,
       seeding: {
         seconds: Number(seedSeconds.toFixed(2)),
-        casesPerSecond: Math.round(size / seedSeconds),
+        casesPerSecond: Math.round((SMALL + size) / seedSeconds),
         small: { cases: SMALL, seconds: Number(smallSeconds.toFixed(2)) },
-        large: { cases: size - SMALL, seconds: Number(largeSeconds.toFixed(2)) },
+        large: { cases: size, seconds: Number(largeSeconds.toFixed(2)) },
       },
       filters,
       queueP99MsSmall: queue.small.p99Ms,
