@@ -74,8 +74,10 @@ export async function countFacts(
 ): Promise<Map<string, boolean | Error>> {
   const outcomes = new Map<string, boolean | Error>();
   const claimed: Claimed[] = [];
+  const seen = new Set<string>();
   for (const candidate of candidates) {
-    if (outcomes.has(candidate.id)) continue; // the same fact twice in the batch
+    if (seen.has(candidate.id)) continue; // the same fact twice in the batch: counted once
+    seen.add(candidate.id);
     try {
       const claim = await claimFact(candidate, now);
       if (claim) claimed.push(claim);
@@ -285,10 +287,9 @@ async function createPending(fact: KpiFact, shard: number, now: Date): Promise<b
  * write (a map must exist before a path inside it can be set).
  */
 async function addAll(key: AggregateKey, claims: readonly Claimed[]): Promise<void> {
-  if (claims.length > 1 && (await addOnce(key, claims))) return;
-  // One at a time: a fact whose mark is there was added here before.
+  if (await addOnce(key, claims)) return;
+  // A mark was there: one at a time, each fact whose mark is there having been added before.
   if (claims.length > 1) for (const claim of claims) await addOnce(key, [claim]);
-  else await addOnce(key, claims);
 }
 
 /** The facts' adds and marks in one write: false when a mark was there (nothing written). */

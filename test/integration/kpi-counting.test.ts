@@ -189,4 +189,27 @@ describe("counting a KPI fact", () => {
     const team = (await totalsByKey([day], "team")).get("claims");
     expect(Object.values(team?.histograms.firstResponseMinutes ?? {})).toEqual([3 * (round + 1)]);
   });
+
+  it("counts a fact that comes twice in one batch once, without taking it over from itself", async () => {
+    const day = "2031-03-07";
+    const twice: KpiFact = { ...fact(1), id: "twice#1", day, dims: {} };
+    const client = dynamoDocumentClient();
+    const send = client.send.bind(client);
+    const updates: string[] = [];
+    vi.spyOn(client, "send").mockImplementation(((command: {
+      constructor: { name: string };
+      input: { UpdateExpression?: string };
+    }) => {
+      if (command.constructor.name === "UpdateCommand")
+        updates.push(command.input.UpdateExpression ?? "");
+      return send(command as never);
+    }) as never);
+    const outcomes = await countFacts([twice, twice], new Date(`${day}T02:00:00Z`));
+    expect([...outcomes]).toEqual([["twice#1", true]]);
+    expect(updates.filter((u) => u.includes("leaseUntil"))).toEqual([]);
+    expect((await totalsByKey([day], "all")).get("all")?.counts).toEqual({
+      opened: 1,
+      complaints: 1,
+    });
+  });
 });
