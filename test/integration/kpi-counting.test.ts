@@ -43,6 +43,22 @@ async function dieAt(f: KpiFact, failAt: number, now: Date): Promise<boolean> {
   }
 }
 
+/** The UpdateExpression of every UpdateItem from here on (the spy goes after each test). */
+function recordUpdates(): string[] {
+  const client = dynamoDocumentClient();
+  const send = client.send.bind(client);
+  const updates: string[] = [];
+  vi.spyOn(client, "send").mockImplementation(((command: {
+    constructor: { name: string };
+    input: { UpdateExpression?: string };
+  }) => {
+    if (command.constructor.name === "UpdateCommand")
+      updates.push(command.input.UpdateExpression ?? "");
+    return send(command as never);
+  }) as never);
+  return updates;
+}
+
 describe("counting a KPI fact", () => {
   it("counts it once whichever write the first run dies at", async () => {
     const start = new Date("2031-03-04T02:00:00Z");
@@ -84,24 +100,14 @@ describe("counting a KPI fact", () => {
   it("removes a counted fact's mark with the next add to the item, the rest at the batch's end", async () => {
     const day = "2031-03-05";
     const now = new Date(`${day}T02:00:00Z`);
-    const client = dynamoDocumentClient();
-    const writes: string[] = [];
-    const send = client.send.bind(client);
-    vi.spyOn(client, "send").mockImplementation(((command: {
-      constructor: { name: string };
-      input: { UpdateExpression?: string };
-    }) => {
-      if (command.constructor.name === "UpdateCommand")
-        writes.push(command.input.UpdateExpression ?? "");
-      return send(command as never);
-    }) as never);
+    const writes = recordUpdates();
     const same = (n: number): KpiFact => ({ ...fact(n), id: `chain#${n}`, day, dims: {} });
     for (let n = 1; n <= 3; n++) expect(await countFact(same(n), now)).toBe(true);
     // Three facts on one aggregate item (`all`, and one shard each of three at most): no write
     // only to remove a mark; every fact after the first on a shard removes its predecessor's.
     expect(writes.filter((w) => w.startsWith("REMOVE marks"))).toEqual([]);
     const marksLeft = async () => {
-      const { Items } = await send(
+      const { Items } = await dynamoDocumentClient().send(
         new QueryCommand({
           TableName: "cases",
           KeyConditionExpression: "pk = :pk",
@@ -121,7 +127,7 @@ describe("counting a KPI fact", () => {
     // A repeat after the marks are gone is still counted once (its fact is `counted`).
     expect(await countFact(same(2), new Date(now.getTime() + 60_000))).toBe(false);
     expect((await totalsByKey([day], "all")).get("all")?.counts?.opened).toBe(3);
-    const { Item } = await send(
+    const { Item } = await dynamoDocumentClient().send(
       new GetCommand({ TableName: "cases", Key: { pk: "KPIFACT#chain#2", sk: "FACT" } }),
     );
     expect(Item?.status).toBe("counted");
@@ -193,17 +199,7 @@ describe("counting a KPI fact", () => {
   it("counts a fact that comes twice in one batch once, without taking it over from itself", async () => {
     const day = "2031-03-07";
     const twice: KpiFact = { ...fact(1), id: "twice#1", day, dims: {} };
-    const client = dynamoDocumentClient();
-    const send = client.send.bind(client);
-    const updates: string[] = [];
-    vi.spyOn(client, "send").mockImplementation(((command: {
-      constructor: { name: string };
-      input: { UpdateExpression?: string };
-    }) => {
-      if (command.constructor.name === "UpdateCommand")
-        updates.push(command.input.UpdateExpression ?? "");
-      return send(command as never);
-    }) as never);
+    const updates = recordUpdates();
     const outcomes = await countFacts([twice, twice], new Date(`${day}T02:00:00Z`));
     expect([...outcomes]).toEqual([["twice#1", true]]);
     expect(updates.filter((u) => u.includes("leaseUntil"))).toEqual([]);
